@@ -1,0 +1,289 @@
+import Synchronization
+import TallyCore
+import TallyStore
+import TallyTerminal
+import TallyUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs a labeling session: loads the project, data and log, then loops keys → update → effects → draw.
+/// This is the only place where the pure app meets files and the terminal.
+final class LabelSession {
+  let project: Project
+  let annotator: String
+
+  init(project: Project, annotator: String) {
+    self.project = project
+    self.annotator = annotator
+  }
+
+  /// Runs until the annotator quits. Returns the exit code.
+  func run() -> Int32 {
+    for warning in project.warnings { StandardError.print(warning.description) }
+    let engine: LabelEngine
+    do {
+      engine = try LabelEngine(project: project, annotator: annotator, width: 80, height: 24)
+    } catch {
+      StandardError.print("\(error)")
+      return 1
+    }
+    let terminal: Terminal
+    do {
+      TerminalSafety.install()
+      terminal = try Terminal(colors: Terminal.colorsWanted(environment: Environment.all()))
+    } catch {
+      StandardError.print("tally: \(error)")
+      return 1
+    }
+    let size = terminal.size
+    engine.start(width: size.width, height: size.height)
+    let scanner = DataScanner(project: project, index: engine.dataset.index)
+    scanner.start()
+
+    terminal.draw(Renderer.render(engine.state))
+    var running = true
+    var lastTick = Clock.now()
+    while running {
+      let key = terminal.readKey(timeoutMilliseconds: 500)
+      if terminal.inputClosed { break }
+      if let summary = scanner.takeResult() {
+        engine.send(.dataChecked(summary))
+      }
+      if let key {
+        if key == .resize {
+          let size = terminal.size
+          terminal.invalidate()
+          running = engine.send(.resize(width: size.width, height: size.height))
+        } else {
+          running = engine.send(.key(key))
+        }
+      } else {
+        let now = Clock.now()
+        if now - lastTick >= 1 {
+          lastTick = now
+          engine.send(.tick)
+        }
+      }
+      terminal.draw(Renderer.render(engine.state))
+    }
+    terminal.restore()
+    let logPath = Path.display(engine.logPath)
+    print("Labels saved in \(logPath) (\(engine.state.submittedThisSession) this session; \(engine.state.doneCount)/\(engine.state.session.total) done).")
+    print("Project folder: \(Path.display(project.folder))")
+    if let failure = engine.fatalError { StandardError.print("tally: \(failure)") }
+    return 0
+  }
+}
+
+/// The pure app plus the effects it asks for: loading tasks and appending to the log.
+/// Separate from the terminal so tests and the benchmark drive it directly.
+public final class LabelEngine {
+  public let project: Project
+  public let dataset: Dataset
+  public let queue: [Int32]
+  public let logPath: String
+  public private(set) var state: AppState
+  let writer: LabelLogWriter
+  var fatalError: String?
+  var guidelinesSeen: Bool
+
+  /// Opens the data (indexing it) and the annotator's log (reading it back).
+  public init(project: Project, annotator: String, width: Int, height: Int) throws {
+    self.project = project
+    do {
+      dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
+    } catch {
+      throw EngineError(error.description)
+    }
+    queue = project.config.order.permutation(count: dataset.count)
+    do {
+      try project.prepareLabelsFolder()
+    } catch {
+      throw EngineError("cannot create the labels folder: \(error)")
+    }
+    logPath = project.logPath(for: annotator)
+    let index = try LabelLogReader.index(path: logPath)
+    writer = try LabelLogWriter(path: logPath)
+    var handled: [String: HandledTask] = [:]
+    handled.reserveCapacity(index.latest.count)
+    for (task, entry) in index.latest {
+      handled[task] = HandledTask(skipped: entry.type == .skip, logOffset: entry.offset)
+    }
+    guidelinesSeen = project.guidelinesVersion.map { index.guidelinesOpened.contains($0) } ?? true
+    let session = SessionInfo(
+      projectName: project.config.name, projectFolder: Path.display(project.folder),
+      questions: project.config.questions, showFields: project.config.showFields, annotator: annotator,
+      guidelines: project.guidelinesText, guidelinesVersion: project.guidelinesVersion,
+      guidelinesNote: project.config.guidelines == nil
+        ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.display(project.configPath))."
+        : "The guidelines file \(project.guidelinesPath.map(Path.display) ?? "") cannot be read.",
+      toolVersion: "tally \(TallyCommand.version)", total: queue.count)
+    state = AppState(session: session, width: width, height: height, handled: handled, now: Clock.now())
+    state.logProblems = index.problems.map(\.description)
+  }
+
+  /// Starts the session: the first task not yet handled, and the guidelines first if they are new.
+  public func start(width: Int, height: Int) {
+    state.width = width
+    state.height = height
+    let now = Clock.now()
+    let effects = App.start(&state, guidelinesSeen: guidelinesSeen, time: now, freshID: RecordIDs.make(time: now))
+    perform(effects)
+    if let problem = state.logProblems.first {
+      state.message = "Your label log had a damaged line (\(problem)); every complete record was kept."
+    } else if !guidelinesSeen && project.guidelinesText != nil {
+      state.message = "The guidelines are new to you or changed: read them, then press g to start labeling."
+    } else if project.folder.hasSuffix(".tally") {
+      state.message = "Quick start: labels are kept in \(Path.display(project.folder))/"
+    }
+  }
+
+  /// Sends one event through update and performs the effects. Returns false when the session should end.
+  @discardableResult
+  public func send(_ event: Event) -> Bool {
+    let now = Clock.now()
+    let effects = App.update(&state, Input(event, time: now, freshID: RecordIDs.make(time: now)))
+    return perform(effects)
+  }
+
+  @discardableResult
+  func perform(_ initial: [Effect]) -> Bool {
+    var pending = initial
+    var keepRunning = true
+    while !pending.isEmpty {
+      let effect = pending.removeFirst()
+      let event: Event
+      switch effect {
+      case .quit:
+        keepRunning = false
+        continue
+      case .append(let record):
+        do {
+          let offset = try writer.append(record)
+          event = .appended(recordID: record.id, offset: offset)
+        } catch {
+          event = .appendFailed(recordID: record.id, message: error.description)
+        }
+      case .load(let request):
+        event = .loaded(load(request))
+      }
+      let now = Clock.now()
+      pending += App.update(&state, Input(event, time: now, freshID: RecordIDs.make(time: now)))
+    }
+    return keepRunning
+  }
+
+  /// Resolves a load request to a task on the queue.
+  func load(_ request: LoadRequest) -> LoadedTask {
+    let total = queue.count
+    switch request {
+    case .exact(let position):
+      guard position < total else { return .end(total: total) }
+      return loadTask(at: max(0, position))
+    case .nextUnhandled(let from):
+      var position = max(0, from)
+      while position < total {
+        if let id = dataset.taskID(at: Int(queue[position])), state.handled[id] == nil {
+          return loadTask(at: position)
+        }
+        position += 1
+      }
+      return .end(total: total)
+    case .firstSkipped:
+      for position in 0..<total {
+        if let id = dataset.taskID(at: Int(queue[position])), state.handled[id]?.skipped == true {
+          return loadTask(at: position)
+        }
+      }
+      return .end(total: total)
+    }
+  }
+
+  func loadTask(at position: Int) -> LoadedTask {
+    switch dataset.task(at: Int(queue[position])) {
+    case .failure(let problem):
+      return LoadedTask(position: position, problem: problem)
+    case .success(let task):
+      var previous: LabelRecord?
+      if let offset = state.handled[task.id]?.logOffset {
+        previous = try? LabelLogReader.record(path: logPath, offset: offset)
+      }
+      return LoadedTask(position: position, task: task, previous: previous)
+    }
+  }
+}
+
+/// A failure opening a labeling session.
+struct EngineError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Checks the whole data file on a background thread while the annotator works, and hands the summary over.
+final class DataScanner: Sendable {
+  let project: Project
+  let index: DataIndex
+  private let result = Mutex<DataSummary?>(nil)
+
+  init(project: Project, index: DataIndex) {
+    self.project = project
+    self.index = index
+  }
+
+  func start() {
+    let thread = Thread { [self] in
+      guard let dataset = try? Dataset(path: project.dataPath, spec: DataSpec(project.config), index: index) else {
+        return
+      }
+      let report = dataset.scan(limit: 1)
+      let summary = DataSummary(
+        malformed: report.malformed, duplicates: report.duplicates, firstProblem: report.problems.first?.description)
+      result.withLock { $0 = summary }
+    }
+    thread.start()
+  }
+
+  /// The summary, once, when the scan has finished.
+  func takeResult() -> DataSummary? {
+    result.withLock { value in
+      defer { value = nil }
+      return value
+    }
+  }
+}
+
+/// A minimal thread, so the CLI needs no Foundation.
+final class Thread: @unchecked Sendable {
+  let body: @Sendable () -> Void
+  init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+
+  func start() {
+    let box = Unmanaged.passRetained(self)
+    var thread = pthread_t()
+    pthread_create(&thread, nil, { raw in
+      guard let raw else { return nil }
+      let me = Unmanaged<Thread>.fromOpaque(raw).takeRetainedValue()
+      me.body()
+      return nil
+    }, box.toOpaque())
+    pthread_detach(thread)
+  }
+}
+
+/// The process environment.
+enum Environment {
+  static func all() -> [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+      let text = String(cString: entry)
+      if let eq = text.firstIndex(of: "=") {
+        result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+      }
+      pointer += 1
+    }
+    return result
+  }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `tally` command and its subcommands.
+public struct TallyCommand: ParsableCommand {
+  public static let version = "0.1.0"
+
+  public static let configuration = CommandConfiguration(
+    commandName: "tally",
+    abstract: "Label data at the terminal: classification, with guidelines, a durable label log and export.",
+    version: version,
+    subcommands: [LabelCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self, StressCommand.self]
+  )
+
+  public init() {}
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import TallyCore
+import TallyStore
+
+/// `tally validate`: check a project file, its data and its logs, printing every problem with a fix.
+struct ValidateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Check a project's tally.yaml, data file and label logs; print every problem with file, line and fix."
+  )
+
+  @Argument(help: "The project folder or its tally.yaml.")
+  var project: String
+
+  @Option(help: "Print at most this many data problems.")
+  var limit: Int = 1000
+
+  func run() throws {
+    let report = Validation.run(project: project, limit: limit)
+    for diagnostic in report.diagnostics { print(diagnostic.description) }
+    print(report.summary)
+    if report.diagnostics.hasErrors { throw ExitCode(1) }
+  }
+}
+
+/// What `tally validate` found.
+struct ValidationReport {
+  var diagnostics: [Diagnostic] = []
+  var summary = ""
+}
+
+enum Validation {
+  static func run(project path: String, limit: Int) -> ValidationReport {
+    var report = ValidationReport()
+    let project: Project
+    do {
+      project = try Project.load(path)
+    } catch {
+      report.diagnostics = error.diagnostics
+      report.summary = "\(error.diagnostics.filter { $0.severity == .error }.count) error(s) in the project file."
+      return report
+    }
+    report.diagnostics += project.warnings
+    let dataFile = Path.display(project.dataPath)
+    let dataset: Dataset
+    do {
+      dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
+    } catch {
+      report.diagnostics.append(error.diagnostic)
+      report.summary = "The data file cannot be read."
+      return report
+    }
+    let scan = dataset.scan(limit: limit)
+    for problem in scan.problems {
+      let isDuplicate = problem.reason.hasPrefix("duplicate id")
+      report.diagnostics.append(
+        Diagnostic(
+          isDuplicate ? .warning : .error, file: dataFile, line: problem.line, problem.reason,
+          fix: isDuplicate
+            ? "give every record its own `\(project.config.idField)`; labels of both lines are stored under one id"
+            : "fix or remove the line; it is skipped while labeling"))
+    }
+    if scan.truncated {
+      report.diagnostics.append(
+        Diagnostic(.warning, file: dataFile, "more problems not shown", fix: "pass --limit N to see more"))
+    }
+    // Predictions that name no option.
+    var badPredictions = 0
+    if project.config.predictionField != nil {
+      for i in 0..<dataset.count {
+        guard case .success(let task) = dataset.task(at: i), task.prediction != nil else { continue }
+        if TallyUIBridge.predictedAnswers(task, project.config.questions).isEmpty {
+          badPredictions += 1
+          if badPredictions <= 20 {
+            report.diagnostics.append(
+              Diagnostic(
+                .warning, file: dataFile, line: task.line,
+                "prediction \(task.prediction?.displayText ?? "") matches no option",
+                fix: "use an option `name` (or a taxonomy leaf or path) from tally.yaml"))
+          }
+        }
+      }
+    }
+    for log in project.logPaths() {
+      if let (_, problems) = try? LabelLogReader.readAll(path: log) {
+        for problem in problems {
+          report.diagnostics.append(
+            Diagnostic(
+              .warning, file: Path.display(log), line: problem.line, problem.reason,
+              fix: "nothing to do: the line is ignored and every complete record is kept"))
+        }
+      }
+    }
+    let errors = report.diagnostics.filter { $0.severity == .error }.count
+    let warnings = report.diagnostics.count - errors
+    report.summary =
+      "\(Path.display(project.configPath)): \(dataset.count) tasks, \(scan.malformed) malformed, "
+      + "\(scan.duplicates) duplicate ids; \(errors) error(s), \(warnings) warning(s)."
+    return report
+  }
+}

@@ -1,0 +1,115 @@
+/// The kind of a label-log record.
+public enum RecordType: String, Sendable, Equatable {
+  /// Answers to a task's questions.
+  case answer
+  /// The annotator skipped the task.
+  case skip
+  /// Something that happened in a session (guidelines opened, a pause), not tied to an answer.
+  case event
+}
+
+/// One line of an annotator's append-only label log.
+///
+/// Records are never rewritten: changing an answer appends a record whose `supersedes` names the one it
+/// replaces. Ids are globally unique, so merging logs is a union.
+public struct LabelRecord: Sendable, Equatable {
+  public static let formatVersion = 1
+
+  public var id: String
+  public var type: RecordType
+  public var task: String?
+  /// 1-based line of the task in the data file when it was labeled.
+  public var line: Int?
+  public var annotator: String
+  /// Question name → answer: a string (single), a list (multi, or a taxonomy path).
+  public var answers: JSONObject
+  public var skipReason: String?
+  /// For events: what happened, e.g. `guidelines_opened`.
+  public var event: String?
+  public var shownAt: Double?
+  public var submittedAt: Double
+  public var activeSeconds: Double?
+  public var guidelinesVersion: String?
+  public var tool: String
+  public var supersedes: String?
+  /// True when the answer equals the data's prediction as shown.
+  public var acceptedPrediction: Bool?
+
+  public init(
+    id: String, type: RecordType, task: String? = nil, line: Int? = nil, annotator: String,
+    answers: JSONObject = JSONObject(), skipReason: String? = nil, event: String? = nil, shownAt: Double? = nil,
+    submittedAt: Double, activeSeconds: Double? = nil, guidelinesVersion: String? = nil, tool: String,
+    supersedes: String? = nil, acceptedPrediction: Bool? = nil
+  ) {
+    self.id = id
+    self.type = type
+    self.task = task
+    self.line = line
+    self.annotator = annotator
+    self.answers = answers
+    self.skipReason = skipReason
+    self.event = event
+    self.shownAt = shownAt
+    self.submittedAt = submittedAt
+    self.activeSeconds = activeSeconds
+    self.guidelinesVersion = guidelinesVersion
+    self.tool = tool
+    self.supersedes = supersedes
+    self.acceptedPrediction = acceptedPrediction
+  }
+}
+
+extension LabelRecord {
+  /// The record as a JSON object, keys in a fixed order.
+  public var json: JSONValue {
+    var o = JSONObject()
+    o["v"] = .number(Double(LabelRecord.formatVersion))
+    o["id"] = .string(id)
+    o["type"] = .string(type.rawValue)
+    if let task { o["task"] = .string(task) }
+    if let line { o["line"] = .number(Double(line)) }
+    o["annotator"] = .string(annotator)
+    if type == .answer { o["answers"] = .object(answers) }
+    if let skipReason { o["skip_reason"] = .string(skipReason) }
+    if let event { o["event"] = .string(event) }
+    if let shownAt { o["shown_at"] = .string(Timestamp.iso8601(shownAt)) }
+    o["submitted_at"] = .string(Timestamp.iso8601(submittedAt))
+    if let activeSeconds { o["active_seconds"] = .number((activeSeconds * 1000).rounded() / 1000) }
+    if let guidelinesVersion { o["guidelines_version"] = .string(guidelinesVersion) }
+    o["tool"] = .string(tool)
+    if let supersedes { o["supersedes"] = .string(supersedes) }
+    if let acceptedPrediction { o["accepted_prediction"] = .bool(acceptedPrediction) }
+    return .object(o)
+  }
+
+  /// One log line, without the newline.
+  public var jsonLine: String { json.serialized() }
+
+  /// Reads a record back; nil with a reason when a required field is missing or mistyped.
+  public init(json: JSONValue) throws(RecordError) {
+    guard let o = json.objectValue else { throw RecordError("a record must be a JSON object") }
+    guard let id = o["id"]?.stringValue, !id.isEmpty else { throw RecordError("missing `id`") }
+    guard let rawType = o["type"]?.stringValue, let type = RecordType(rawValue: rawType) else {
+      throw RecordError("missing or unknown `type`")
+    }
+    guard let annotator = o["annotator"]?.stringValue else { throw RecordError("missing `annotator`") }
+    guard let submitted = o["submitted_at"]?.stringValue, let submittedAt = Timestamp.parse(submitted) else {
+      throw RecordError("missing or unreadable `submitted_at`")
+    }
+    let task = o["task"]?.stringValue
+    if type != .event && task == nil { throw RecordError("missing `task`") }
+    self.init(
+      id: id, type: type, task: task, line: o["line"]?.doubleValue.map { Int($0) }, annotator: annotator,
+      answers: o["answers"]?.objectValue ?? JSONObject(), skipReason: o["skip_reason"]?.stringValue,
+      event: o["event"]?.stringValue, shownAt: o["shown_at"]?.stringValue.flatMap(Timestamp.parse),
+      submittedAt: submittedAt, activeSeconds: o["active_seconds"]?.doubleValue,
+      guidelinesVersion: o["guidelines_version"]?.stringValue, tool: o["tool"]?.stringValue ?? "",
+      supersedes: o["supersedes"]?.stringValue, acceptedPrediction: o["accepted_prediction"]?.boolValue)
+  }
+}
+
+/// Why a log line is not a valid record.
+public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,350 @@
+import Yams
+
+/// Reads `tally.yaml` text into a `ProjectConfig`, collecting every problem with its line and a fix.
+/// Unknown keys are errors, with the nearest known key suggested.
+public enum ProjectConfigParser {
+  public static let topLevelKeys = [
+    "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
+    "seed", "questions",
+  ]
+  public static let questionKeys = ["name", "prompt", "type", "options", "required"]
+  public static let optionKeys = ["name", "display", "description", "key", "children"]
+  /// Keys the labeling screen uses itself; option hotkeys may not take them.
+  public static let reservedKeys: Set<Character> = ["s", "u", "g", "q", "d", "r", "j", "k", "?", "/", "n", "N"]
+
+  /// Parses `yaml` (the contents of `file`). Returns the config when there are no errors, and all diagnostics.
+  public static func parse(_ yaml: String, file: String) -> (config: ProjectConfig?, diagnostics: [Diagnostic]) {
+    var parser = Parser(file: file)
+    let config = parser.parse(yaml)
+    return (parser.diagnostics.hasErrors ? nil : config, parser.diagnostics)
+  }
+
+  fileprivate struct Parser {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ node: Node?, _ message: String, fix: String? = nil) {
+      diagnostics.append(Diagnostic(.error, file: file, line: node?.mark?.line, message, fix: fix))
+    }
+
+    mutating func parse(_ yaml: String) -> ProjectConfig? {
+      let root: Node?
+      do {
+        root = try Yams.compose(yaml: yaml)
+      } catch let error as YamlError {
+        diagnostics.append(Self.diagnostic(for: error, file: file))
+        return nil
+      } catch {
+        diagnostics.append(Diagnostic(file: file, "cannot read YAML: \(error)"))
+        return nil
+      }
+      guard let root, case .mapping(let mapping) = root else {
+        diagnostics.append(
+          Diagnostic(
+            file: file, line: root?.mark?.line, "the project file must be a mapping of keys to values",
+            fix: "start with `data: data.jsonl` and a `questions:` list (run `tally init` for a commented example)"))
+        return nil
+      }
+      let fields = checkKeys(mapping, allowed: ProjectConfigParser.topLevelKeys, context: "project")
+
+      let name = string(fields["name"], key: "name") ?? "project"
+      let data = string(fields["data"], key: "data")
+      if data == nil && fields["data"] == nil {
+        error(root, "missing required key `data`", fix: "add `data: <path to your .jsonl, .csv, .tsv or .txt file>`")
+      }
+      var format: DataFormat?
+      if let node = fields["format"], let raw = string(node, key: "format") {
+        format = DataFormat(rawValue: raw)
+        if format == nil {
+          error(node, "unknown format `\(raw)`", fix: "use one of: jsonl, csv, tsv, text")
+        }
+      } else if let data, DataFormat.inferred(fromPath: data) == nil {
+        error(
+          fields["data"], "cannot tell the format of `\(data)` from its name",
+          fix: "add `format: jsonl` (or csv, tsv, text)")
+      }
+      let textField = string(fields["text_field"], key: "text_field") ?? "text"
+      let idField = string(fields["id_field"], key: "id_field") ?? "id"
+      let predictionField: String? =
+        fields["prediction_field"].map { node in string(node, key: "prediction_field") ?? "" } ?? "prediction"
+      let showFields = stringList(fields["show_fields"], key: "show_fields") ?? []
+      let guidelines = string(fields["guidelines"], key: "guidelines")
+
+      var order = QueueOrder.file
+      var seed: UInt64 = 0
+      if let node = fields["seed"] {
+        if let raw = string(node, key: "seed"), let value = UInt64(raw) {
+          seed = value
+        } else {
+          error(node, "`seed` must be a whole number ≥ 0", fix: "for example `seed: 7`")
+        }
+      }
+      if let node = fields["order"], let raw = string(node, key: "order") {
+        switch raw {
+        case "file": order = .file
+        case "shuffle", "random": order = .shuffle(seed: seed)
+        default: error(node, "unknown order `\(raw)`", fix: "use `order: file` or `order: shuffle` (with `seed: N`)")
+        }
+      }
+
+      var questions: [Question] = []
+      if let node = fields["questions"] {
+        if case .sequence(let sequence) = node {
+          for item in sequence {
+            if let question = parseQuestion(item) { questions.append(question) }
+          }
+          if sequence.isEmpty { error(node, "`questions` is empty", fix: "add at least one question") }
+        } else {
+          error(node, "`questions` must be a list", fix: "write each question as `- name: …` under `questions:`")
+        }
+      } else {
+        error(root, "missing required key `questions`", fix: "add a `questions:` list (see `tally init`)")
+      }
+      var seen: Set<String> = []
+      for (question, node) in zip(questions, questionNodes) where !seen.insert(question.name).inserted {
+        error(node, "question name `\(question.name)` is used twice", fix: "give each question its own name")
+      }
+
+      guard let data else { return nil }
+      return ProjectConfig(
+        name: name, data: data, format: format, textField: textField, idField: idField,
+        predictionField: (predictionField?.isEmpty ?? true) ? nil : predictionField, showFields: showFields,
+        guidelines: guidelines, order: order, questions: questions)
+    }
+
+    var questionNodes: [Node] = []
+
+    mutating func parseQuestion(_ node: Node) -> Question? {
+      guard case .mapping(let mapping) = node else {
+        error(node, "a question must be a mapping", fix: "write `- name: label` with `type:` and `options:` under it")
+        return nil
+      }
+      let fields = checkKeys(mapping, allowed: ProjectConfigParser.questionKeys, context: "question")
+      guard let name = string(fields["name"], key: "name") else {
+        if fields["name"] == nil { error(node, "a question needs a `name`", fix: "add `name: label`") }
+        return nil
+      }
+      checkIdentifier(name, node: fields["name"], what: "question name")
+      var kind = QuestionKind.single
+      if let typeNode = fields["type"], let raw = string(typeNode, key: "type") {
+        if let parsed = QuestionKind(rawValue: raw) {
+          kind = parsed
+        } else {
+          error(
+            typeNode, "unknown question type `\(raw)`",
+            fix: "use one of: \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+      }
+      var required = true
+      if let requiredNode = fields["required"] {
+        if let raw = string(requiredNode, key: "required"), let value = Self.bool(raw) {
+          required = value
+        } else {
+          error(requiredNode, "`required` must be true or false")
+        }
+      }
+      let prompt = string(fields["prompt"], key: "prompt")
+      var options: [AnswerOption] = []
+      if let optionsNode = fields["options"] {
+        options = parseOptions(optionsNode, kind: kind, depth: 0)
+        if options.isEmpty { error(optionsNode, "question `\(name)` has no options", fix: "list at least two options") }
+      } else {
+        error(node, "question `\(name)` has no `options`", fix: "add `options: [yes, no]` or a list of mappings")
+      }
+      questionNodes.append(node)
+      return Question(name: name, prompt: prompt, kind: kind, options: options, required: required)
+    }
+
+    mutating func parseOptions(_ node: Node, kind: QuestionKind, depth: Int) -> [AnswerOption] {
+      guard case .sequence(let sequence) = node else {
+        error(node, "`options` must be a list", fix: "write each option on its own `- ` line")
+        return []
+      }
+      var options: [AnswerOption] = []
+      var names: Set<String> = []
+      var keys: Set<Character> = []
+      for item in sequence {
+        guard let option = parseOption(item, kind: kind, depth: depth) else { continue }
+        if !names.insert(option.name).inserted {
+          error(item, "option `\(option.name)` appears twice", fix: "option names must be unique within a list")
+        }
+        if let key = option.key, !keys.insert(key).inserted {
+          error(item, "hotkey `\(key)` is used by two options", fix: "give each option its own `key`")
+        }
+        options.append(option)
+      }
+      if options.count > 9 && options.contains(where: { $0.key == nil }) {
+        diagnostics.append(
+          Diagnostic(
+            .warning, file: file, line: node.mark?.line,
+            "more than 9 options: options after the 9th can only be chosen by hotkey",
+            fix: "give the later options a `key`, or group them (a taxonomy)"))
+      }
+      return options
+    }
+
+    mutating func parseOption(_ node: Node, kind: QuestionKind, depth: Int) -> AnswerOption? {
+      if case .scalar(let scalar) = node {
+        checkIdentifier(scalar.string, node: node, what: "option name")
+        return AnswerOption(name: scalar.string)
+      }
+      guard case .mapping(let mapping) = node else {
+        error(node, "an option must be a name or a mapping", fix: "write `- positive` or `- name: positive`")
+        return nil
+      }
+      let fields = checkKeys(mapping, allowed: ProjectConfigParser.optionKeys, context: "option")
+      guard let name = string(fields["name"], key: "name") else {
+        if fields["name"] == nil { error(node, "an option needs a `name`", fix: "add `name: <identifier>`") }
+        return nil
+      }
+      checkIdentifier(name, node: fields["name"], what: "option name")
+      var key: Character?
+      if let keyNode = fields["key"], let raw = string(keyNode, key: "key") {
+        if raw.count == 1, let character = raw.first, character.isLetter, character.isASCII,
+          !ProjectConfigParser.reservedKeys.contains(character)
+        {
+          key = character
+        } else {
+          let reserved = ProjectConfigParser.reservedKeys.sorted().map(String.init).joined(separator: " ")
+          error(keyNode, "hotkey `\(raw)` is not allowed", fix: "use one ASCII letter other than: \(reserved)")
+        }
+      }
+      var children: [AnswerOption] = []
+      if let childrenNode = fields["children"] {
+        if kind != .taxonomy {
+          error(childrenNode, "only taxonomy questions have `children`", fix: "set `type: taxonomy` on the question")
+        } else if depth > 32 {
+          error(childrenNode, "taxonomy is deeper than 32 levels")
+        } else {
+          children = parseOptions(childrenNode, kind: kind, depth: depth + 1)
+        }
+      }
+      return AnswerOption(
+        name: name, display: string(fields["display"], key: "display"),
+        description: string(fields["description"], key: "description"), key: key, children: children)
+    }
+
+    /// Returns the mapping as a dictionary of key → value node, reporting unknown and duplicate keys.
+    mutating func checkKeys(_ mapping: Node.Mapping, allowed: [String], context: String) -> [String: Node] {
+      var fields: [String: Node] = [:]
+      for (keyNode, value) in mapping {
+        guard let key = keyNode.string else {
+          error(keyNode, "keys must be plain words")
+          continue
+        }
+        if !allowed.contains(key) {
+          let suggestion = Suggest.nearest(to: key, in: allowed)
+          let fix =
+            suggestion.map { "did you mean `\($0)`?" }
+            ?? "known \(context) keys: \(allowed.joined(separator: ", "))"
+          error(keyNode, "unknown \(context) key `\(key)`", fix: fix)
+          continue
+        }
+        if fields[key] != nil { error(keyNode, "key `\(key)` appears twice", fix: "keep one of them") }
+        fields[key] = value
+      }
+      return fields
+    }
+
+    mutating func string(_ node: Node?, key: String) -> String? {
+      guard let node else { return nil }
+      if case .scalar(let scalar) = node { return scalar.string }
+      error(node, "`\(key)` must be a single value, not a list or mapping")
+      return nil
+    }
+
+    mutating func stringList(_ node: Node?, key: String) -> [String]? {
+      guard let node else { return nil }
+      switch node {
+      case .scalar(let scalar):
+        return scalar.string.split(separator: ",").map { String($0).trimming(" ") }
+      case .sequence(let sequence):
+        return sequence.compactMap { item in string(item, key: key) }
+      default:
+        error(node, "`\(key)` must be a list", fix: "for example `\(key): [lang, source]`")
+        return nil
+      }
+    }
+
+    mutating func checkIdentifier(_ name: String, node: Node?, what: String) {
+      let ok =
+        !name.isEmpty
+        && name.unicodeScalars.allSatisfy { scalar in
+          scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "_-.".unicodeScalars.contains(scalar)
+        }
+      if !ok {
+        error(
+          node, "\(what) `\(name)` must be letters, digits, `_`, `-` or `.`",
+          fix: "put free text in `display:` and keep `name:` an identifier")
+      }
+    }
+
+    static func bool(_ raw: String) -> Bool? {
+      switch raw.lowercased() {
+      case "true", "yes", "on": return true
+      case "false", "no", "off": return false
+      default: return nil
+      }
+    }
+
+    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+      switch error {
+      case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+        .composer(_, let problem, let mark, _):
+        return Diagnostic(
+          file: file, line: mark.line, "YAML syntax: \(problem) (column \(mark.column))",
+          fix: "check indentation (spaces, not tabs) and quote values containing `:` or `#`")
+      case .duplicatedKeysInMapping(let duplicates, let context):
+        return Diagnostic(
+          file: file, line: context.mark.line, "key appears twice: \(duplicates.joined(separator: ", "))",
+          fix: "keep one of them")
+      default:
+        return Diagnostic(file: file, "cannot read YAML: \(error)")
+      }
+    }
+  }
+}
+
+extension String {
+  func trimming(_ set: Character) -> String {
+    var s = Substring(self)
+    while s.first == set { s.removeFirst() }
+    while s.last == set { s.removeLast() }
+    return String(s)
+  }
+}
+
+
+/// "Did you mean" suggestions by edit distance.
+public enum Suggest {
+  /// The closest candidate within a small edit distance, if any.
+  public static func nearest(to word: String, in candidates: [String]) -> String? {
+    let limit = max(1, word.count / 3)
+    var best: (String, Int)?
+    for candidate in candidates {
+      let d = distance(word.lowercased(), candidate.lowercased())
+      if d <= limit && d < (best?.1 ?? .max) { best = (candidate, d) }
+    }
+    return best?.0
+  }
+
+  /// Levenshtein distance over characters.
+  public static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = Array(repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+}

@@ -1,0 +1,100 @@
+/// What kind of answer a question asks for.
+public enum QuestionKind: String, Sendable, Equatable, CaseIterable {
+  /// Exactly one option; picking it answers the question.
+  case single
+  /// Any number of options, toggled, confirmed with Enter.
+  case multi
+  /// A path through a tree of options of any depth.
+  case taxonomy
+}
+
+/// One answer option, possibly with children (taxonomies).
+public struct AnswerOption: Sendable, Equatable {
+  /// Identifier stored in labels.
+  public var name: String
+  /// Shown on screen.
+  public var display: String
+  /// One or two sentences reachable from the question (`d`).
+  public var description: String?
+  /// Hotkey from `tally.yaml`, overriding the option's digit.
+  public var key: Character?
+  /// Children in a taxonomy.
+  public var children: [AnswerOption]
+
+  public init(
+    name: String, display: String? = nil, description: String? = nil, key: Character? = nil,
+    children: [AnswerOption] = []
+  ) {
+    self.name = name
+    self.display = display ?? name
+    self.description = description
+    self.key = key
+    self.children = children
+  }
+
+  public var isLeaf: Bool { children.isEmpty }
+}
+
+/// A question asked of every task.
+public struct Question: Sendable, Equatable {
+  public var name: String
+  public var prompt: String
+  public var kind: QuestionKind
+  public var options: [AnswerOption]
+  /// A required question must be answered before the task is submitted.
+  public var required: Bool
+
+  public init(name: String, prompt: String? = nil, kind: QuestionKind, options: [AnswerOption], required: Bool = true) {
+    self.name = name
+    self.prompt = prompt ?? name
+    self.kind = kind
+    self.options = options
+    self.required = required
+  }
+
+  /// The options shown at a taxonomy path (the top level for an empty path). Nil if the path is invalid.
+  public func options(at path: [Int]) -> [AnswerOption]? {
+    var level = options
+    for index in path {
+      guard level.indices.contains(index) else { return nil }
+      level = level[index].children
+    }
+    return level
+  }
+
+  /// Names along a path of indices.
+  public func names(at path: [Int]) -> [String]? {
+    var level = options
+    var names: [String] = []
+    for index in path {
+      guard level.indices.contains(index) else { return nil }
+      names.append(level[index].name)
+      level = level[index].children
+    }
+    return names
+  }
+
+  /// Indices along a path of names (a taxonomy answer). Nil if a name is not found.
+  public func indices(of names: [String]) -> [Int]? {
+    var level = options
+    var path: [Int] = []
+    for name in names {
+      guard let index = level.firstIndex(where: { $0.name == name }) else { return nil }
+      path.append(index)
+      level = level[index].children
+    }
+    return path
+  }
+
+  /// Finds a taxonomy leaf (or any node) by name anywhere in the tree; returns its index path.
+  public func path(toNamed name: String) -> [Int]? {
+    func search(_ level: [AnswerOption], _ prefix: [Int]) -> [Int]? {
+      for (i, option) in level.enumerated() {
+        if option.name == name { return prefix + [i] }
+        if let found = search(option.children, prefix + [i]) { return found }
+      }
+      return nil
+    }
+    return search(options, [])
+  }
+}

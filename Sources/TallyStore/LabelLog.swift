@@ -1,0 +1,254 @@
+import TallyCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The latest record of one task in one annotator's log.
+public struct LogEntry: Sendable, Equatable {
+  /// Byte offset of the record's line in the log.
+  public var offset: Int64
+  public var type: RecordType
+
+  public init(offset: Int64, type: RecordType) {
+    self.offset = offset
+    self.type = type
+  }
+}
+
+/// One annotator's log read back: the latest record per task, the events, and what could not be read.
+public struct LogIndex: Sendable {
+  public var latest: [String: LogEntry] = [:]
+  public var guidelinesOpened: Set<String> = []
+  public var records = 0
+  public var problems: [DataProblem] = []
+
+  public init() {}
+
+  public var answered: Int { latest.values.lazy.filter { $0.type == .answer }.count }
+  public var skipped: Int { latest.values.lazy.filter { $0.type == .skip }.count }
+}
+
+/// Appends records to one annotator's log: one line per record, written whole under an exclusive lock and
+/// fsync'd before `append` returns. Nothing is ever rewritten.
+public final class LabelLogWriter {
+  public let path: String
+  private let fd: Int32
+  private let system: any SystemCalls
+  /// Bytes written so far (the offset the next record starts at).
+  public private(set) var endOffset: Int64
+
+  /// Opens (creating if needed) the log at `path`. A new file's folder is fsync'd so the file itself survives a
+  /// power cut. If the file ends in a torn line, a newline is written first so the next record stands alone.
+  public init(path: String, system: any SystemCalls = LiveSystemCalls()) throws(SystemError) {
+    self.path = path
+    self.system = system
+    let existed = Files.exists(path)
+    fd = system.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw SystemError("cannot open label log", path: path, code: errno) }
+    if !existed {
+      _ = system.fsync(fd)
+      Files.syncDirectory(of: path)
+    }
+    endOffset = Files.size(path) ?? 0
+    if endOffset > 0, let last = Self.lastByte(path), last != 0x0A {
+      try write(Array("\n".utf8))
+    }
+  }
+
+  deinit { _ = system.close(fd) }
+
+  /// Appends one record and fsyncs. Returns the offset its line starts at.
+  @discardableResult
+  public func append(_ record: LabelRecord) throws(SystemError) -> Int64 {
+    var line = record.jsonLine
+    line.append("\n")
+    return try write(Array(line.utf8))
+  }
+
+  @discardableResult
+  private func write(_ bytes: [UInt8]) throws(SystemError) -> Int64 {
+    guard system.flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock label log", path: path, code: errno) }
+    defer { _ = system.flock(fd, LOCK_UN) }
+    // Another process may have appended since we last looked: our line starts at the current end.
+    let start = Files.size(path) ?? endOffset
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { raw in
+        system.write(fd, UnsafeRawBufferPointer(rebasing: raw[written...]))
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw SystemError("cannot write label log", path: path, code: errno)
+      }
+      written += n
+    }
+    guard system.fsync(fd) == 0 else { throw SystemError("cannot fsync label log", path: path, code: errno) }
+    endOffset = start + Int64(bytes.count)
+    return start
+  }
+
+  static func lastByte(_ path: String) -> UInt8? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return nil }
+    var byte: UInt8 = 0
+    return pread(fd, &byte, 1, size - 1) == 1 ? byte : nil
+  }
+}
+
+/// Reads label logs back. Every complete record is kept; a torn or unparsable line is reported and skipped.
+public enum LabelLogReader {
+  /// The log file of `annotator` in a project's label folder.
+  public static func path(labelsFolder: String, annotator: String) -> String {
+    Path.join(labelsFolder, safeFileName(annotator) + ".jsonl")
+  }
+
+  /// A file name for an annotator: letters, digits, `.`, `_` and `-` kept, everything else `_`.
+  public static func safeFileName(_ annotator: String) -> String {
+    let mapped = annotator.unicodeScalars.map { scalar -> Character in
+      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar) {
+        return Character(scalar)
+      }
+      return "_"
+    }
+    let name = String(mapped)
+    return name.isEmpty || name.hasPrefix(".") ? "_" + name : name
+  }
+
+  /// Indexes one annotator's log quickly: per task, the offset and type of its latest record.
+  public static func index(path: String) throws(SystemError) -> LogIndex {
+    var result = LogIndex()
+    try forEachLine(path: path) { offset, lineNumber, line, complete in
+      let values = try? JSONParser.topLevelValues(forKeys: ["type", "task", "event", "guidelines_version"], in: line)
+      guard let values, let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:)),
+        complete || (try? JSONParser.parse(line)) != nil
+      else {
+        let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
+        result.problems.append(DataProblem(line: lineNumber, reason: what))
+        return
+      }
+      result.records += 1
+      switch type {
+      case .answer, .skip:
+        guard let task = values[1]?.stringValue else {
+          result.problems.append(DataProblem(line: lineNumber, reason: "record without a task skipped"))
+          return
+        }
+        result.latest[task] = LogEntry(offset: offset, type: type)
+      case .event:
+        if values[2]?.stringValue == "guidelines_opened", let version = values[3]?.stringValue {
+          result.guidelinesOpened.insert(version)
+        }
+      }
+    }
+    return result
+  }
+
+  /// Reads the record whose line starts at `offset`.
+  public static func record(path: String, offset: Int64) throws -> LabelRecord {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw SystemError("cannot open label log", path: path, code: errno) }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    var position = offset
+    while true {
+      let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw SystemError("cannot read label log", path: path, code: errno)
+      }
+      if n == 0 { break }
+      if let newline = chunk[0..<n].firstIndex(of: 0x0A) {
+        bytes.append(contentsOf: chunk[0..<newline])
+        break
+      }
+      bytes.append(contentsOf: chunk[0..<n])
+      position += Int64(n)
+    }
+    let json = try bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(raw) }
+    return try LabelRecord(json: json)
+  }
+
+  /// Reads every record of a log, in file order, with the lines that could not be read.
+  public static func readAll(path: String) throws(SystemError) -> (records: [LabelRecord], problems: [DataProblem]) {
+    var records: [LabelRecord] = []
+    var problems: [DataProblem] = []
+    try forEachLine(path: path) { _, lineNumber, line, complete in
+      do {
+        let json = try JSONParser.parse(line)
+        records.append(try LabelRecord(json: json))
+      } catch let error as RecordError {
+        problems.append(DataProblem(line: lineNumber, reason: "invalid record skipped: \(error)"))
+      } catch {
+        let what = complete ? "unreadable record skipped: \(error)" : "torn last line skipped (the write was cut off)"
+        problems.append(DataProblem(line: lineNumber, reason: what))
+      }
+    }
+    return (records, problems)
+  }
+
+  /// Calls `body` with each non-blank line (without its newline), its byte offset and 1-based number;
+  /// `complete` is false for a last line that has no newline.
+  static func forEachLine(
+    path: String, _ body: (Int64, Int, UnsafeRawBufferPointer, Bool) -> Void
+  ) throws(SystemError) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ENOENT { return }
+      throw SystemError("cannot open label log", path: path, code: errno)
+    }
+    defer { close(fd) }
+    let capacity = 1 << 20
+    var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+    defer { buffer.deallocate() }
+    var filled = 0  // bytes in buffer
+    var bufferOffset: Int64 = 0  // file offset of buffer[0]
+    var lineNumber = 1
+    var eof = false
+    while !eof {
+      if filled == buffer.count {
+        // A line longer than the buffer: grow it.
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+        bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
+        buffer.deallocate()
+        buffer = bigger
+      }
+      let n = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw SystemError("cannot read label log", path: path, code: errno)
+      }
+      if n == 0 { eof = true } else { filled += n }
+      var start = 0
+      let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      while start < filled {
+        guard let hit = memchr(base + start, 0x0A, filled - start) else { break }
+        let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        var lineEnd = end
+        if lineEnd > start, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        if lineEnd > start {
+          body(bufferOffset + Int64(start), lineNumber, UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), true)
+        }
+        lineNumber += 1
+        start = end + 1
+      }
+      if eof {
+        if start < filled {
+          body(bufferOffset + Int64(start), lineNumber, UnsafeRawBufferPointer(start: base + start, count: filled - start), false)
+        }
+        break
+      }
+      // Keep the partial line at the front.
+      if start > 0 {
+        let rest = filled - start
+        if rest > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + start, rest) }
+        filled = rest
+        bufferOffset += Int64(start)
+      }
+    }
+  }
+}

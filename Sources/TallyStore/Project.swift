@@ -1,0 +1,221 @@
+import TallyCore
+
+/// A project folder loaded: its configuration, where its files are, and its guidelines.
+public struct Project: Sendable {
+  public static let fileName = "tally.yaml"
+
+  /// Absolute path of the project folder.
+  public var folder: String
+  public var configPath: String
+  public var config: ProjectConfig
+  /// Absolute path of the data file.
+  public var dataPath: String
+  public var guidelinesPath: String?
+  /// The guidelines' Markdown; nil when there is no guidelines file (a warning says why).
+  public var guidelinesText: String?
+  /// `sha256:…` of the guidelines, or nil.
+  public var guidelinesVersion: String?
+  /// Where label logs live: `<folder>/labels`.
+  public var labelsFolder: String
+  /// Warnings found while loading (errors throw instead).
+  public var warnings: [Diagnostic]
+
+  /// Loads a project from its folder or its `tally.yaml`. Throws every error found in the file.
+  public static func load(_ path: String) throws(ProjectError) -> Project {
+    let absolutePath = Path.absolute(path)
+    let configPath: String
+    if Files.isDirectory(absolutePath) {
+      configPath = Path.join(absolutePath, fileName)
+    } else {
+      configPath = absolutePath
+    }
+    guard Files.exists(configPath) else {
+      throw ProjectError([
+        Diagnostic(
+          file: Path.display(configPath), "no project file here",
+          fix: "create one with `tally init DATA --labels a,b,c`, or label a file directly with "
+            + "`tally label DATA --labels a,b,c`")
+      ])
+    }
+    let text: String
+    do {
+      text = try Files.readText(configPath)
+    } catch {
+      throw ProjectError([Diagnostic(file: Path.display(configPath), "\(error)")])
+    }
+    let (parsed, diagnostics) = ProjectConfigParser.parse(text, file: Path.display(configPath))
+    guard let config = parsed else { throw ProjectError(diagnostics) }
+    let folder = Path.directory(of: configPath)
+    var warnings = diagnostics.filter { $0.severity == .warning }
+    var guidelinesPath: String?
+    var guidelinesText: String?
+    if let guidelines = config.guidelines {
+      let resolved = Path.absolute(Path.join(folder, guidelines))
+      guidelinesPath = resolved
+      if let text = try? Files.readText(resolved) {
+        guidelinesText = text
+      } else {
+        warnings.append(
+          Diagnostic(
+            .warning, file: Path.display(configPath), line: Self.line(of: "guidelines:", in: text),
+            "guidelines file \(Path.display(resolved)) cannot be read",
+            fix: "fix the `guidelines:` path (relative to tally.yaml) or remove the key"))
+      }
+    }
+    return Project(
+      folder: folder, configPath: configPath, config: config,
+      dataPath: Path.absolute(Path.join(folder, config.data)), guidelinesPath: guidelinesPath,
+      guidelinesText: guidelinesText, guidelinesVersion: guidelinesText.map(ContentHash.guidelinesVersion(of:)),
+      labelsFolder: Path.join(folder, "labels"), warnings: warnings)
+  }
+
+  /// Every annotator's log in the project.
+  public func logPaths() -> [String] {
+    Files.listDirectory(labelsFolder).filter { $0.hasSuffix(".jsonl") }.map { Path.join(labelsFolder, $0) }
+  }
+
+  /// The log of one annotator.
+  public func logPath(for annotator: String) -> String {
+    LabelLogReader.path(labelsFolder: labelsFolder, annotator: annotator)
+  }
+
+  /// Makes sure the labels folder exists.
+  public func prepareLabelsFolder() throws(SystemError) {
+    try Files.makeDirectory(labelsFolder)
+  }
+
+  static func line(of prefix: String, in text: String) -> Int? {
+    var number = 1
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix(prefix) { return number }
+      number += 1
+    }
+    return nil
+  }
+}
+
+/// A project that cannot be loaded, with every problem found.
+public struct ProjectError: Error, Sendable, CustomStringConvertible {
+  public var diagnostics: [Diagnostic]
+  public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+  public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Projects made on the fly for `tally label DATA --labels …` and files written by `tally init`.
+public enum ProjectFiles {
+  /// The quick-start folder for a data file: `<data folder>/<data stem>.tally`.
+  public static func quickStartFolder(forData dataPath: String) -> String {
+    let absolute = Path.absolute(dataPath)
+    return Path.join(Path.directory(of: absolute), Path.stem(of: absolute) + ".tally")
+  }
+
+  /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same labels.
+  public static func prepareQuickStart(dataPath: String, labels: [String], multi: Bool) throws(ProjectError) -> Project
+  {
+    let absolute = Path.absolute(dataPath)
+    guard Files.exists(absolute) else {
+      throw ProjectError([Diagnostic(file: Path.display(absolute), "data file not found", fix: "check the path")])
+    }
+    guard let format = DataFormat.inferred(fromPath: absolute) else {
+      throw ProjectError([
+        Diagnostic(
+          file: Path.display(absolute), "cannot tell the format from the file name",
+          fix: "name it .jsonl, .csv, .tsv or .txt, or create a project with `tally init`")
+      ])
+    }
+    let folder = quickStartFolder(forData: absolute)
+    let configPath = Path.join(folder, Project.fileName)
+    if Files.exists(configPath) {
+      let project = try Project.load(folder)
+      let existing = project.config.questions.first?.options.map(\.name) ?? []
+      let kind = project.config.questions.first?.kind
+      if !labels.isEmpty && (existing != labels || kind != (multi ? .multi : .single)) {
+        throw ProjectError([
+          Diagnostic(
+            file: Path.display(configPath),
+            "this quick-start project was made with labels \(existing.joined(separator: ","))"
+              + " (\(kind?.rawValue ?? "?")), not \(labels.joined(separator: ","))\(multi ? " (multi)" : "")",
+            fix: "pass the same --labels, edit \(Path.display(configPath)), or label the project: "
+              + "`tally label \(Path.display(folder))`")
+        ])
+      }
+      return project
+    }
+    guard !labels.isEmpty else {
+      throw ProjectError([
+        Diagnostic(file: Path.display(absolute), "no labels given", fix: "add --labels a,b,c")
+      ])
+    }
+    let yaml = ProjectTemplate.yaml(
+      name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, labels: labels,
+      multi: multi)
+    // Check the labels before writing anything.
+    let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
+    if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }
+    do {
+      try Files.makeDirectory(folder)
+      try Files.writeAtomically(yaml, to: configPath)
+    } catch {
+      throw ProjectError([Diagnostic(file: Path.display(folder), "\(error)")])
+    }
+    return try Project.load(folder)
+  }
+
+  /// Writes a commented `tally.yaml` into `folder` for `dataPath`. Refuses to overwrite unless `force`.
+  public static func initProject(
+    folder: String, dataPath: String, labels: [String], multi: Bool, textField: String, force: Bool
+  ) throws(ProjectError) -> String {
+    let folderPath = Path.absolute(folder)
+    let configPath = Path.join(folderPath, Project.fileName)
+    if Files.exists(configPath) && !force {
+      throw ProjectError([
+        Diagnostic(file: Path.display(configPath), "already exists", fix: "pass --force to overwrite it")
+      ])
+    }
+    let absoluteData = Path.absolute(dataPath)
+    guard let format = DataFormat.inferred(fromPath: absoluteData) else {
+      throw ProjectError([
+        Diagnostic(file: dataPath, "cannot tell the format from the file name", fix: "name it .jsonl, .csv, .tsv or .txt")
+      ])
+    }
+    let yaml = ProjectTemplate.yaml(
+      name: Path.stem(of: absoluteData), dataPath: relativePath(from: folderPath, to: absoluteData), format: format,
+      labels: labels, multi: multi, textField: textField)
+    let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
+    if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }
+    do {
+      try Files.makeDirectory(folderPath)
+      try Files.writeAtomically(yaml, to: configPath)
+    } catch {
+      throw ProjectError([Diagnostic(file: Path.display(configPath), "\(error)")])
+    }
+    return configPath
+  }
+
+  /// A relative path from folder `from` to file `to` (both absolute).
+  public static func relativePath(from: String, to: String) -> String {
+    let a = from.split(separator: "/")
+    let b = to.split(separator: "/")
+    var common = 0
+    while common < a.count && common < b.count - 1 && a[common] == b[common] { common += 1 }
+    let ups = Array(repeating: "..", count: a.count - common)
+    return (ups + b[common...].map(String.init)).joined(separator: "/")
+  }
+}
+
+extension ProjectFiles {
+  /// True when a quick-start project already exists for this data file.
+  public static func quickStartExists(forData dataPath: String) -> Bool {
+    Files.exists(Path.join(quickStartFolder(forData: dataPath), Project.fileName))
+  }
+
+  /// True when `path` is a folder.
+  public static func isDirectory(_ path: String) -> Bool { Files.isDirectory(path) }
+}
+
+extension ProjectFiles {
+  /// Writes a file atomically (temporary file, fsync, rename).
+  public static func write(_ text: String, to path: String) throws(SystemError) {
+    try Files.writeAtomically(text, to: path)
+  }
+}

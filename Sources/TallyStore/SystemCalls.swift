@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An error from a system call, with the path and operation that failed.
+public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var operation: String
+  public var path: String
+  public var code: Int32
+
+  public init(_ operation: String, path: String, code: Int32) {
+    self.operation = operation
+    self.path = path
+    self.code = code
+  }
+
+  public var description: String {
+    let reason = String(cString: strerror(code))
+    return "\(operation) \(path): \(reason)"
+  }
+}
+
+/// The system calls the label log makes, behind one seam so tests can make them fail (disk full, EIO).
+public protocol SystemCalls: Sendable {
+  func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
+  func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int
+  func fsync(_ fd: Int32) -> Int32
+  func close(_ fd: Int32) -> Int32
+  func flock(_ fd: Int32, _ operation: Int32) -> Int32
+}
+
+/// The real system calls.
+public struct LiveSystemCalls: SystemCalls {
+  public init() {}
+  public func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { Glibc.open(path, flags, mode) }
+  public func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
+    Glibc.write(fd, buffer.baseAddress, buffer.count)
+  }
+  public func fsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }
+  public func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+  public func flock(_ fd: Int32, _ operation: Int32) -> Int32 { c_flock(fd, operation) }
+}
+
+// `flock` the function is shadowed by `struct flock` in Swift's Glibc module.
+@_silgen_name("flock") private func c_flock(_ fd: Int32, _ operation: Int32) -> Int32
+
+/// Small file helpers used by the store.
+enum Files {
+  static func exists(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0
+  }
+
+  static func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  static func size(_ path: String) -> Int64? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return Int64(st.st_size)
+  }
+
+  /// Reads a whole (small) file as bytes.
+  static func readBytes(_ path: String) throws(SystemError) -> [UInt8] {
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw SystemError("cannot open", path: path, code: errno) }
+    defer { _ = Glibc.close(fd) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw SystemError("cannot read", path: path, code: errno)
+      }
+      if n == 0 { break }
+      result.append(contentsOf: chunk[0..<n])
+    }
+    return result
+  }
+
+  static func readText(_ path: String) throws(SystemError) -> String {
+    String(decoding: try readBytes(path), as: UTF8.self)
+  }
+
+  /// Writes a file atomically: a temporary file, fsync, rename, fsync of the folder.
+  static func writeAtomically(_ text: String, to path: String) throws(SystemError) {
+    let temporary = path + ".tmp-\(getpid())"
+    let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw SystemError("cannot create", path: temporary, code: errno) }
+    var bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        let code = errno
+        _ = Glibc.close(fd)
+        throw SystemError("cannot write", path: temporary, code: code)
+      }
+      written += n
+    }
+    bytes.removeAll()
+    _ = Glibc.fsync(fd)
+    _ = Glibc.close(fd)
+    guard rename(temporary, path) == 0 else { throw SystemError("cannot rename to", path: path, code: errno) }
+    syncDirectory(of: path)
+  }
+
+  /// Makes a folder (and its parents) if missing.
+  static func makeDirectory(_ path: String) throws(SystemError) {
+    if isDirectory(path) { return }
+    let parent = Path.directory(of: path)
+    if parent != path && !parent.isEmpty && !isDirectory(parent) { try makeDirectory(parent) }
+    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+      throw SystemError("cannot create folder", path: path, code: errno)
+    }
+    syncDirectory(of: path)
+  }
+
+  /// fsyncs the folder holding `path`, so a newly created entry survives a power cut.
+  static func syncDirectory(of path: String) {
+    let fd = Glibc.open(Path.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 {
+      _ = Glibc.fsync(fd)
+      _ = Glibc.close(fd)
+    }
+  }
+
+  static func listDirectory(_ path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+        pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+}
+
+/// Path string helpers (POSIX paths).
+public enum Path {
+  public static func join(_ a: String, _ b: String) -> String {
+    if b.hasPrefix("/") || a.isEmpty { return b }
+    return a.hasSuffix("/") ? a + b : a + "/" + b
+  }
+
+  public static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+
+  public static func fileName(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+  }
+
+  /// The name without its last extension.
+  public static func stem(of path: String) -> String {
+    let name = fileName(of: path)
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+    return String(name[..<dot])
+  }
+
+  /// An absolute, normalised path (no `.` or `..` parts).
+  public static func absolute(_ path: String) -> String {
+    var full = path
+    if !path.hasPrefix("/") {
+      var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+      if getcwd(&buffer, buffer.count) != nil {
+        full = join(String(cString: buffer), path)
+      }
+    }
+    var parts: [Substring] = []
+    for part in full.split(separator: "/") {
+      if part == "." || part.isEmpty { continue }
+      if part == ".." {
+        if !parts.isEmpty { parts.removeLast() }
+        continue
+      }
+      parts.append(part)
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  /// `path` relative to the current folder when it is inside it, else as given; for messages.
+  public static func display(_ path: String) -> String {
+    let absolutePath = absolute(path)
+    let cwd = absolute(".")
+    if absolutePath.hasPrefix(cwd + "/") { return String(absolutePath.dropFirst(cwd.count + 1)) }
+    return absolutePath
+  }
+}

@@ -1,0 +1,130 @@
+import TallyCore
+
+/// The answers being given to the task on screen, before they are submitted.
+public struct Draft: Sendable, Equatable {
+  /// Question name → answer so far.
+  public var answers: JSONObject = JSONObject()
+  /// Which question keys go to.
+  public var activeQuestion = 0
+  /// Where a taxonomy question is browsing (indices from the top).
+  public var taxonomyPath: [Int] = []
+  /// True while the answers are the data's prediction, untouched.
+  public var fromPrediction = false
+  /// The annotator's current record for this task, which a new submission supersedes.
+  public var previousRecordID: String?
+  /// The answers as last submitted (to tell whether anything changed).
+  public var submittedAnswers: JSONObject?
+
+  public init() {}
+}
+
+/// What covers the labeling screen, if anything.
+public enum Overlay: Sendable, Equatable {
+  case none
+  case help
+  /// Typing a reason for skipping.
+  case skipReason(String)
+}
+
+/// The guidelines pane.
+public struct GuidelinesState: Sendable, Equatable {
+  public var visible = false
+  public var scroll = 0
+  /// Text typed after `/`, while typing.
+  public var searchInput: String?
+  public var query = ""
+  public var hits: [SearchHit] = []
+  public var hitIndex = 0
+  /// The rendered guidelines for one width.
+  public var rendered: RenderedMarkdown?
+  public var renderedWidth = 0
+  /// Opened in this session at the current version (an event record was written).
+  public var openedThisVersion = false
+
+  public init() {}
+}
+
+/// Active time on the current task: gaps between inputs count unless longer than the idle limit.
+public struct ActiveClock: Sendable, Equatable {
+  public var shownAt: Double = 0
+  public var lastInput: Double = 0
+  public var seconds: Double = 0
+
+  public init() {}
+
+  /// Counts the time since the last input, unless it was an idle gap.
+  public mutating func advance(to time: Double, idleLimit: Double) {
+    let gap = time - lastInput
+    if gap > 0 && gap <= idleLimit { seconds += gap }
+    if time > lastInput { lastInput = time }
+  }
+
+  /// Starts timing a newly shown task.
+  public mutating func restart(at time: Double) {
+    shownAt = time
+    lastInput = time
+    seconds = 0
+  }
+
+  /// True when the last input is older than the idle limit.
+  public func isIdle(at time: Double, idleLimit: Double) -> Bool { time - lastInput > idleLimit }
+}
+
+/// The whole state of a labeling session. `update` changes it; `Renderer` draws it.
+public struct AppState: Sendable, Equatable {
+  public var session: SessionInfo
+  public var width: Int
+  public var height: Int
+  /// The queue position on screen; `session.total` means the end of the queue.
+  public var position: Int
+  /// The task on screen (nil while loading, at the end, or for an unreadable line).
+  public var current: LoadedTask?
+  /// Task id → what this annotator did with it (latest record).
+  public var handled: [String: HandledTask]
+  public var draft = Draft()
+  public var overlay = Overlay.none
+  public var guidelines = GuidelinesState()
+  public var showDescriptions = false
+  public var textScroll = 0
+  /// A one-line message for the status area (errors, confirmations).
+  public var message: String?
+  public var messageIsError = false
+  public var dataSummary: DataSummary?
+  /// Problems met reading this annotator's log back (torn last line …).
+  public var logProblems: [String] = []
+  /// A record sent to the log and not yet confirmed durable; the screen does not move until it is.
+  public var pendingRecord: LabelRecord?
+  /// Where to go once the pending record is durable.
+  public var pendingLoad: LoadRequest?
+  public var clock = ActiveClock()
+  public var now: Double
+  public var sessionStart: Double
+  public var submittedThisSession = 0
+  /// The wrapped task text for the current width.
+  public var textLayout: [WrappedLine] = []
+  public var textLayoutWidth = 0
+
+  public init(session: SessionInfo, width: Int, height: Int, handled: [String: HandledTask], now: Double) {
+    self.session = session
+    self.width = width
+    self.height = height
+    self.position = 0
+    self.handled = handled
+    self.now = now
+    self.sessionStart = now
+  }
+
+  public var doneCount: Int { handled.count }
+  public var skippedCount: Int { handled.values.lazy.filter(\.skipped).count }
+  public var atEnd: Bool { position >= session.total }
+  public var activeQuestion: Question? {
+    session.questions.indices.contains(draft.activeQuestion) ? session.questions[draft.activeQuestion] : nil
+  }
+
+  /// Labels per hour in this session, once a minute has passed.
+  public var labelsPerHour: Int? {
+    let elapsed = now - sessionStart
+    guard elapsed >= 60 else { return nil }
+    return Int((Double(submittedThisSession) / elapsed * 3600).rounded())
+  }
+}

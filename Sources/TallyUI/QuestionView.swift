@@ -1,0 +1,133 @@
+import TallyCore
+
+/// The question area: each question's prompt, and the active question's options with their keys.
+public enum QuestionView {
+  /// The lines of the question area for a width (not yet clipped to a height).
+  public static func lines(_ state: AppState, width: Int) -> [StyledLine] {
+    guard state.current?.task != nil else { return [] }
+    var lines: [StyledLine] = []
+    let questions = state.session.questions
+    for (qi, question) in questions.enumerated() {
+      let active = qi == state.draft.activeQuestion
+      var header = StyledLine()
+      if questions.count > 1 {
+        header.runs.append(StyledRun(active ? "▸ " : "  ", .bold))
+      }
+      header.runs.append(StyledRun(question.prompt, active ? .bold : .dim))
+      if question.kind == .multi && active { header.runs.append(StyledRun("  (toggle, then Enter)", .dim)) }
+      if !active, let answer = state.draft.answers[question.name] {
+        header.runs.append(StyledRun("  = " + answerText(answer, question: question), .plain))
+      }
+      lines.append(header)
+      guard active else { continue }
+      if question.kind == .taxonomy, !state.draft.taxonomyPath.isEmpty {
+        let trail = (question.names(at: state.draft.taxonomyPath) ?? []).compactMap { name in
+          displayName(name, in: question)
+        }
+        lines.append(StyledLine([StyledRun("  " + trail.joined(separator: " › ") + " ›", .bold),
+          StyledRun("   Backspace: up", .dim)]))
+      }
+      lines += optionLines(question, state: state, width: width)
+    }
+    return lines
+  }
+
+  static func optionLines(_ question: Question, state: AppState, width: Int) -> [StyledLine] {
+    let options = App.currentOptions(question, state) ?? []
+    let answer = state.draft.answers[question.name]
+    var chosen: Set<String> = []
+    switch answer {
+    case .string(let name): chosen = [name]
+    case .array(let items):
+      if question.kind == .taxonomy {
+        // Mark the node on this level that lies on the answer's path.
+        let depth = state.draft.taxonomyPath.count
+        if depth < items.count, let name = items[depth].stringValue { chosen = [name] }
+      } else {
+        chosen = Set(items.compactMap(\.stringValue))
+      }
+    default: break
+    }
+    var cells: [StyledLine] = []
+    var descriptions: [StyledLine?] = []
+    for (i, option) in options.enumerated() {
+      let keyLabel: String
+      if let key = option.key {
+        keyLabel = String(key)
+      } else if i < 9 {
+        keyLabel = String(i + 1)
+      } else {
+        keyLabel = " "
+      }
+      let isChosen = chosen.contains(option.name)
+      let mark: String
+      switch question.kind {
+      case .multi: mark = isChosen ? "[x]" : "[ ]"
+      case .single, .taxonomy: mark = isChosen ? "(•)" : "( )"
+      }
+      var line = StyledLine()
+      line.runs.append(StyledRun(" \(keyLabel) ", Style(bold: true, reverse: true)))
+      line.runs.append(StyledRun(" " + mark + " ", isChosen ? .bold : .plain))
+      line.runs.append(StyledRun(option.display, isChosen ? Style(bold: true, underline: true) : .plain))
+      if !option.isLeaf { line.runs.append(StyledRun(" ›", .bold)) }
+      if isChosen && state.draft.fromPrediction { line.runs.append(StyledRun("  ← predicted", .dim)) }
+      cells.append(line)
+      if state.showDescriptions, let description = option.description {
+        descriptions.append(StyledLine("        " + description, .dim))
+      } else {
+        descriptions.append(nil)
+      }
+    }
+    // One option per line, or in columns when there are many and no descriptions are shown.
+    if state.showDescriptions || options.count <= 6 {
+      var out: [StyledLine] = []
+      for (cell, description) in zip(cells, descriptions) {
+        out.append(cell)
+        if let description { out += StyledWrap.wrap(description, width: width, restIndent: StyledLine("        ")) }
+      }
+      return out
+    }
+    let cellWidth = (cells.map { DisplayWidth.of($0.plainText) }.max() ?? 10) + 3
+    let columns = max(1, min(4, width / max(1, cellWidth)))
+    let rows = (cells.count + columns - 1) / columns
+    var out: [StyledLine] = []
+    for r in 0..<rows {
+      var line = StyledLine()
+      for c in 0..<columns {
+        let i = c * rows + r
+        guard i < cells.count else { continue }
+        let text = cells[i]
+        line.runs += text.runs
+        let pad = cellWidth - DisplayWidth.of(text.plainText)
+        if c < columns - 1 { line.runs.append(StyledRun(String(repeating: " ", count: max(1, pad)))) }
+      }
+      out.append(line)
+    }
+    return out
+  }
+
+  static func displayName(_ name: String, in question: Question) -> String? {
+    guard let path = question.path(toNamed: name) else { return name }
+    var level = question.options
+    var option: AnswerOption?
+    for i in path {
+      option = level[i]
+      level = level[i].children
+    }
+    return option?.display ?? name
+  }
+
+  /// An answer as text for the screen.
+  static func answerText(_ answer: JSONValue, question: Question) -> String {
+    switch answer {
+    case .string(let name): return displayName(name, in: question) ?? name
+    case .array(let items):
+      let names = items.compactMap(\.stringValue)
+      if question.kind == .taxonomy {
+        return names.compactMap { displayName($0, in: question) }.joined(separator: " › ")
+      }
+      return names.compactMap { displayName($0, in: question) }.joined(separator: ", ")
+    default: return answer.displayText
+    }
+  }
+}

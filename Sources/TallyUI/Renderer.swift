@@ -1,0 +1,246 @@
+import TallyCore
+
+/// Draws an `AppState` into a `Screen`. Pure: the same state always gives the same screen.
+public enum Renderer {
+  static let titleStyle = Style(bold: true, reverse: true)
+  static let statusStyle = Style(reverse: true)
+
+  /// The whole screen for a state.
+  public static func render(_ state: AppState) -> Screen {
+    var screen = Screen(width: state.width, height: state.height)
+    let layout = Layout.compute(state)
+    if layout.tooSmall {
+      drawTooSmall(&screen, state)
+      return screen
+    }
+    drawTitle(&screen, state, layout)
+    if layout.guidelinesFullScreen, let area = layout.guidelines {
+      GuidelinesView.draw(&screen, state, area: area, fullScreen: true)
+    } else {
+      drawMain(&screen, state, layout)
+      if let area = layout.guidelines {
+        for y in area.y..<area.maxY { screen.write("│", x: area.x - 1, y: y, style: .dim) }
+        GuidelinesView.draw(&screen, state, area: area, fullScreen: false)
+      }
+    }
+    drawStatus(&screen, state, layout)
+    switch state.overlay {
+    case .help: HelpView.draw(&screen, state)
+    case .skipReason(let reason): drawSkipDialog(&screen, reason: reason)
+    case .none: break
+    }
+    return screen
+  }
+
+  static func drawTooSmall(_ screen: inout Screen, _ state: AppState) {
+    let lines = [
+      "Enlarge the terminal",
+      "needs \(Layout.minimumWidth)×\(Layout.minimumHeight), now \(state.width)×\(state.height)",
+      "q quits",
+    ]
+    let top = max(0, (state.height - lines.count) / 2)
+    for (i, line) in lines.enumerated() where top + i < state.height {
+      let x = max(0, (state.width - DisplayWidth.of(line)) / 2)
+      screen.write(line, x: x, y: top + i, style: i == 0 ? .bold : .plain)
+    }
+  }
+
+  static func drawTitle(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
+    let w = state.width
+    screen.fill(Rect(x: 0, y: 0, width: w, height: 1), style: titleStyle)
+    var left = " Tally · \(state.session.projectName)"
+    if let task = state.current?.task {
+      left += " · task \(task.id)"
+    } else if let problem = state.current?.problem {
+      left += " · line \(problem.line)"
+    }
+    let right: String
+    if state.atEnd {
+      right = "end of queue "
+    } else {
+      right = "\(state.position + 1) of \(state.session.total) "
+    }
+    let rightWidth = DisplayWidth.of(right)
+    screen.write(left, x: 0, y: 0, style: titleStyle, clip: Rect(x: 0, y: 0, width: max(0, w - rightWidth - 1), height: 1))
+    screen.write(right, x: w - rightWidth, y: 0, style: titleStyle)
+  }
+
+  static func drawMain(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
+    let main = layout.main
+    if state.atEnd {
+      drawEnd(&screen, state, layout)
+      return
+    }
+    guard let current = state.current else {
+      screen.write("Loading…", x: 1, y: layout.text.y, style: .dim)
+      return
+    }
+    if let problem = current.problem {
+      screen.write("This line of the data file cannot be read:", x: 1, y: layout.text.y, style: .bold, clip: layout.text)
+      screen.write(problem.description, x: 1, y: layout.text.y + 1, clip: layout.text)
+      screen.write("→ goes on to the next task; `tally validate` lists every problem.", x: 1, y: layout.text.y + 3, style: .dim, clip: layout.text)
+      return
+    }
+    guard let task = current.task else { return }
+    if let row = layout.metaRow {
+      var line = StyledLine()
+      for (i, field) in state.session.showFields.enumerated() {
+        if i > 0 { line.runs.append(StyledRun(" · ", .dim)) }
+        line.runs.append(StyledRun(field + ": ", .dim))
+        line.runs.append(StyledRun(task.fields[field]?.displayText ?? "—", .plain))
+      }
+      screen.write(line, x: 1, y: row, clip: Rect(x: 1, y: row, width: main.width - 2, height: 1))
+    }
+    // The task text.
+    let area = layout.text
+    let lines = state.textLayout
+    let start = min(state.textScroll, max(0, lines.count - 1))
+    for (row, line) in lines.dropFirst(start).prefix(area.height).enumerated() {
+      var x = area.x
+      for cell in line.cells { x = screen.put(cell, x: x, y: area.y + row, style: .plain, clip: area) }
+    }
+    // The rule under the text, with a scroll position when the text does not fit.
+    let ruleY = layout.textRule
+    screen.write(String(repeating: "─", count: main.width), x: 0, y: ruleY, style: .dim, clip: main)
+    if lines.count > area.height {
+      let last = min(lines.count, start + area.height)
+      let more = last < lines.count ? " ↓ more (PgDn) " : " end of text "
+      let info = " lines \(start + 1)–\(last) of \(lines.count) ·" + more
+      let x = max(0, main.width - DisplayWidth.of(info) - 2)
+      screen.write(info, x: x, y: ruleY, style: .bold, clip: main)
+    }
+    let questionLines = QuestionView.lines(state, width: layout.question.width)
+    for (row, line) in questionLines.prefix(layout.question.height).enumerated() {
+      screen.write(line, x: layout.question.x, y: layout.question.y + row, clip: layout.question)
+    }
+    if questionLines.count > layout.question.height, layout.question.height > 0 {
+      let y = layout.question.maxY - 1
+      screen.write(" … more options: enlarge the terminal ", x: max(0, main.width - 40), y: y, style: .dim, clip: main)
+    }
+  }
+
+  static func drawEnd(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
+    let area = Rect(x: 2, y: layout.text.y + 1, width: layout.main.width - 4, height: layout.main.height - 2)
+    let answered = state.doneCount - state.skippedCount
+    var lines: [StyledLine] = [
+      StyledLine("✓ End of the queue", .bold),
+      StyledLine(""),
+      StyledLine("\(state.doneCount) of \(state.session.total) tasks handled: \(answered) answered, \(state.skippedCount) skipped."),
+      StyledLine("Every label is saved in the project folder \(state.session.projectFolder)."),
+      StyledLine(""),
+    ]
+    if state.skippedCount > 0 { lines.append(StyledLine("r  revisit the skipped tasks")) }
+    lines.append(StyledLine("←  go back through your answers"))
+    lines.append(StyledLine("q  quit"))
+    for (i, line) in lines.enumerated() {
+      for (j, wrapped) in StyledWrap.wrap(line, width: area.width).enumerated() where j == 0 {
+        screen.write(wrapped, x: area.x, y: area.y + i, clip: area)
+      }
+    }
+  }
+
+  static func drawStatus(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
+    let w = state.width
+    let y = layout.statusRow
+    screen.fill(Rect(x: 0, y: y, width: w, height: 1), style: statusStyle)
+    let total = state.session.total
+    let percent = total > 0 ? state.doneCount * 100 / total : 0
+    var parts = ["\(state.doneCount)/\(total) done (\(percent)%)"]
+    if state.skippedCount > 0 { parts.append("\(state.skippedCount) skipped") }
+    parts.append(state.labelsPerHour.map { "\($0)/h" } ?? "–/h")
+    parts.append(state.session.annotator)
+    if state.clock.isIdle(at: state.now, idleLimit: state.session.idleLimit) && !state.atEnd {
+      parts.append("⏸ clock paused")
+    }
+    if let summary = state.dataSummary, summary.malformed + summary.duplicates > 0 {
+      var bits: [String] = []
+      if summary.malformed > 0 { bits.append("\(summary.malformed) bad line\(summary.malformed == 1 ? "" : "s")") }
+      if summary.duplicates > 0 { bits.append("\(summary.duplicates) duplicate id\(summary.duplicates == 1 ? "" : "s")") }
+      parts.append("⚠ " + bits.joined(separator: ", ") + " (tally validate)")
+    }
+    if !state.logProblems.isEmpty { parts.append("⚠ log: \(state.logProblems.count) line(s) skipped") }
+    screen.write(" " + parts.joined(separator: " · "), x: 0, y: y, style: statusStyle)
+
+    let hy = layout.hintRow
+    if let searching = state.guidelines.searchInput {
+      screen.write("/" + searching, x: 0, y: hy, style: .bold)
+      screen.write("▏", x: DisplayWidth.of("/" + searching), y: hy, style: .bold)
+      return
+    }
+    if let message = state.message {
+      screen.write((state.messageIsError ? "✗ " : "› ") + message, x: 0, y: hy, style: state.messageIsError ? .bold : .plain)
+      return
+    }
+    screen.write(hints(state, layout), x: 0, y: hy, style: .dim)
+  }
+
+  static func hints(_ state: AppState, _ layout: Layout) -> String {
+    if layout.guidelinesFullScreen {
+      return " ↑↓ PgUp/PgDn scroll · / search · n N next/prev · g close · ? keys · q quit"
+    }
+    if state.atEnd { return " ← back · r revisit skipped · g guidelines · ? keys · q quit" }
+    var choose = "1-9 choose"
+    if let question = state.activeQuestion {
+      let count = App.currentOptions(question, state)?.count ?? 0
+      let hotkeys = (App.currentOptions(question, state) ?? []).compactMap(\.key)
+      let digits = count > 1 ? "1-\(min(9, count))" : "1"
+      choose = hotkeys.isEmpty ? "\(digits) choose" : "\(String(hotkeys)) choose"
+      switch question.kind {
+      case .multi: choose += " · Enter submit"
+      case .taxonomy: choose += " · ⌫ up"
+      case .single: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
+      }
+    }
+    var hints = " \(choose) · s skip · ← back · → next · g guidelines · d descriptions · ? keys · q quit"
+    if state.session.questions.count > 1 { hints = hints.replacingOccurrences(of: " · s skip", with: " · Tab question · s skip") }
+    return hints
+  }
+
+  static func drawSkipDialog(_ screen: inout Screen, reason: String) {
+    let w = min(screen.width - 4, 70)
+    let x = (screen.width - w) / 2
+    let y = max(1, screen.height / 2 - 2)
+    let box = Rect(x: x, y: y, width: w, height: 5)
+    Box.draw(&screen, box, title: " Skip this task ")
+    let inner = Rect(x: x + 2, y: y + 1, width: w - 4, height: 3)
+    screen.write("Reason (optional):", x: inner.x, y: inner.y, style: .bold, clip: inner)
+    // Show the end of a long reason.
+    var shown = reason
+    while DisplayWidth.of(shown) > inner.width - 2, !shown.isEmpty { shown.removeFirst() }
+    let end = screen.write(shown, x: inner.x, y: inner.y + 1, clip: inner)
+    screen.write("▏", x: end, y: inner.y + 1, style: .bold, clip: inner)
+    screen.write("Enter skip · Esc cancel", x: inner.x, y: inner.y + 2, style: .dim, clip: inner)
+  }
+}
+
+/// Boxes drawn with line characters.
+enum Box {
+  static func draw(_ screen: inout Screen, _ rect: Rect, title: String = "") {
+    guard rect.width >= 2, rect.height >= 2 else { return }
+    screen.fill(rect)
+    let horizontal = String(repeating: "─", count: rect.width - 2)
+    screen.write("┌" + horizontal + "┐", x: rect.x, y: rect.y)
+    for y in (rect.y + 1)..<(rect.maxY - 1) {
+      screen.write("│", x: rect.x, y: y)
+      screen.write("│", x: rect.maxX - 1, y: y)
+    }
+    screen.write("└" + horizontal + "┘", x: rect.x, y: rect.maxY - 1)
+    if !title.isEmpty { screen.write(title, x: rect.x + 2, y: rect.y, style: .bold, clip: rect) }
+  }
+}
+
+extension String {
+  func replacingOccurrences(of target: String, with replacement: String) -> String {
+    guard !target.isEmpty, let range = range(of: target) else { return self }
+    return self[..<range.lowerBound] + replacement + self[range.upperBound...]
+  }
+
+  func range(of target: String) -> Range<String.Index>? {
+    var index = startIndex
+    while index < endIndex {
+      if self[index...].hasPrefix(target) { return index..<(self.index(index, offsetBy: target.count)) }
+      index = self.index(after: index)
+    }
+    return nil
+  }
+}

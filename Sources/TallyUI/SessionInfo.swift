@@ -1,0 +1,39 @@
+import TallyCore
+
+/// What a labeling session knows from the start and never changes: the project, the annotator, the guidelines.
+public struct SessionInfo: Sendable, Equatable {
+  public var projectName: String
+  /// The project folder as shown to the user (relative when possible).
+  public var projectFolder: String
+  public var questions: [Question]
+  public var showFields: [String]
+  public var annotator: String
+  /// The guidelines' Markdown, or nil.
+  public var guidelines: String?
+  public var guidelinesVersion: String?
+  /// Why there are no guidelines (shown in the pane), when there are none.
+  public var guidelinesNote: String?
+  public var toolVersion: String
+  /// Gaps between keys longer than this do not count as active time.
+  public var idleLimit: Double
+  /// Tasks in the queue.
+  public var total: Int
+
+  public init(
+    projectName: String, projectFolder: String, questions: [Question], showFields: [String] = [],
+    annotator: String, guidelines: String? = nil, guidelinesVersion: String? = nil, guidelinesNote: String? = nil,
+    toolVersion: String, idleLimit: Double = 60, total: Int
+  ) {
+    self.projectName = projectName
+    self.projectFolder = projectFolder
+    self.questions = questions
+    self.showFields = showFields
+    self.annotator = annotator
+    self.guidelines = guidelines
+    self.guidelinesVersion = guidelinesVersion
+    self.guidelinesNote = guidelinesNote
+    self.toolVersion = toolVersion
+    self.idleLimit = idleLimit
+    self.total = total
+  }
+}

@@ -1,0 +1,525 @@
+import TallyCore
+
+/// The app's state machine: `update(&state, input) -> effects`. Pure: no clock, no files, no terminal.
+public enum App {
+  /// The effects that start a session: load the first task not yet handled, and open the guidelines first
+  /// when the annotator has not opened them at their current version.
+  public static func start(_ state: inout AppState, guidelinesSeen: Bool, time: Double, freshID: String) -> [Effect] {
+    state.now = time
+    state.clock.restart(at: time)
+    var effects: [Effect] = []
+    if state.session.guidelines != nil && !guidelinesSeen {
+      effects += openGuidelines(&state, time: time, freshID: freshID)
+      state.message = "The guidelines changed or are new to you: read them, then press g to start."
+    }
+    effects.append(.load(.nextUnhandled(from: 0)))
+    return effects
+  }
+
+  /// Applies one input. Returns the effects the runner must perform, in order.
+  public static func update(_ state: inout AppState, _ input: Input) -> [Effect] {
+    state.now = max(state.now, input.time)
+    switch input.event {
+    case .tick:
+      return []
+    case .resize(let width, let height):
+      state.width = width
+      state.height = height
+      relayout(&state)
+      return []
+    case .dataChecked(let summary):
+      state.dataSummary = summary
+      return []
+    case .loaded(let loaded):
+      show(&state, loaded, time: input.time)
+      return []
+    case .appended(let recordID, let offset):
+      guard let pending = state.pendingRecord, pending.id == recordID else { return [] }
+      state.pendingRecord = nil
+      if let task = pending.task {
+        state.handled[task] = HandledTask(skipped: pending.type == .skip, logOffset: offset)
+        state.submittedThisSession += 1
+      }
+      let next = state.pendingLoad
+      state.pendingLoad = nil
+      return next.map { [.load($0)] } ?? []
+    case .appendFailed(let recordID, let message):
+      if state.pendingRecord?.id == recordID {
+        state.pendingRecord = nil
+        state.pendingLoad = nil
+      }
+      state.message = "Not saved: \(message). Your answer is still on screen; try again or quit."
+      state.messageIsError = true
+      return []
+    case .key(let key):
+      state.clock.advance(to: input.time, idleLimit: state.session.idleLimit)
+      if state.pendingRecord != nil { return [] }
+      state.message = nil
+      state.messageIsError = false
+      return handle(key, &state, input)
+    }
+  }
+
+  // MARK: - Keys
+
+  static func handle(_ key: Key, _ state: inout AppState, _ input: Input) -> [Effect] {
+    if key == .resize { return [] }
+    let action = Keymap.action(for: key)
+    if Layout.compute(state).tooSmall {
+      return action == .quit ? [.quit] : []
+    }
+    switch state.overlay {
+    case .help:
+      if action == .quit { return [.quit] }
+      state.overlay = .none
+      return []
+    case .skipReason(let reason):
+      return skipReasonKey(key, reason: reason, &state, input)
+    case .none:
+      break
+    }
+    if state.guidelines.searchInput != nil { return searchKey(key, &state) }
+    if let action, action == .help {
+      state.overlay = .help
+      return []
+    }
+    if action == .quit { return [.quit] }
+    if action == .guidelines || (action == .close && state.guidelines.visible) {
+      if state.guidelines.visible {
+        state.guidelines.visible = false
+        relayout(&state)
+        return []
+      }
+      return openGuidelines(&state, time: input.time, freshID: input.freshID)
+    }
+    if state.guidelines.visible, let action, let effects = guidelinesAction(action, &state) {
+      return effects
+    }
+    if Layout.compute(state).guidelinesFullScreen { return [] }
+    return labelingKey(key, action, &state, input)
+  }
+
+  static func guidelinesAction(_ action: Action, _ state: inout AppState) -> [Effect]? {
+    guard let area = Layout.compute(state).guidelines else { return nil }
+    let page = max(1, area.height - 2)
+    switch action {
+    case .scrollDown: scrollGuidelines(&state, by: 1)
+    case .scrollUp: scrollGuidelines(&state, by: -1)
+    case .pageDown: scrollGuidelines(&state, by: page)
+    case .pageUp: scrollGuidelines(&state, by: -page)
+    case .search: state.guidelines.searchInput = ""
+    case .nextHit: jumpToHit(&state, step: 1)
+    case .previousHit: jumpToHit(&state, step: -1)
+    default: return nil
+    }
+    return []
+  }
+
+  static func labelingKey(_ key: Key, _ action: Action?, _ state: inout AppState, _ input: Input) -> [Effect] {
+    if state.atEnd {
+      switch action {
+      case .back: return state.session.total > 0 ? [.load(.exact(state.session.total - 1))] : []
+      case .revisitSkipped:
+        if state.skippedCount == 0 {
+          state.message = "No skipped tasks."
+          return []
+        }
+        return [.load(.firstSkipped)]
+      default: return []
+      }
+    }
+    // AnswerOption keys first: a hotkey from tally.yaml wins over any other binding of that letter.
+    if let question = state.activeQuestion, let index = optionIndex(for: key, question: question, state: state) {
+      return choose(index, question: question, &state, input)
+    }
+    switch action {
+    case .submit: return enter(&state, input)
+    case .skip:
+      guard state.current?.task != nil else { return [] }
+      state.overlay = .skipReason("")
+      return []
+    case .back:
+      guard state.position > 0 else {
+        state.message = "This is the first task."
+        return []
+      }
+      return [.load(.exact(state.position - 1))]
+    case .forward:
+      return [.load(.exact(state.position + 1))]
+    case .up:
+      if !state.draft.taxonomyPath.isEmpty {
+        state.draft.taxonomyPath.removeLast()
+        relayout(&state)
+      } else if state.draft.activeQuestion > 0 {
+        state.draft.activeQuestion -= 1
+        resetTaxonomyPath(&state)
+      }
+      return []
+    case .nextQuestion, .previousQuestion:
+      let count = state.session.questions.count
+      guard count > 1 else { return [] }
+      state.draft.activeQuestion = (state.draft.activeQuestion + (action == .nextQuestion ? 1 : count - 1)) % count
+      resetTaxonomyPath(&state)
+      return []
+    case .describe:
+      state.showDescriptions.toggle()
+      relayout(&state)
+      return []
+    case .scrollDown: scrollText(&state, by: 1)
+    case .scrollUp: scrollText(&state, by: -1)
+    case .pageDown: scrollText(&state, by: max(1, Layout.compute(state).text.height - 1))
+    case .pageUp: scrollText(&state, by: -max(1, Layout.compute(state).text.height - 1))
+    case .close, .guidelines, .help, .quit, .search, .nextHit, .previousHit, .revisitSkipped, .none: break
+    }
+    return []
+  }
+
+  /// The option a key picks in the question's current list: its hotkey, or its digit (1–9) when the
+  /// option has no hotkey.
+  static func optionIndex(for key: Key, question: Question, state: AppState) -> Int? {
+    guard case .char(let c) = key, let options = currentOptions(question, state) else { return nil }
+    if let index = options.firstIndex(where: { $0.key == c }) { return index }
+    if let digit = c.wholeNumberValue, c.isASCII, (1...9).contains(digit), digit <= options.count,
+      options[digit - 1].key == nil
+    {
+      return digit - 1
+    }
+    return nil
+  }
+
+  static func currentOptions(_ question: Question, _ state: AppState) -> [AnswerOption]? {
+    question.kind == .taxonomy ? question.options(at: state.draft.taxonomyPath) : question.options
+  }
+
+  static func choose(_ index: Int, question: Question, _ state: inout AppState, _ input: Input) -> [Effect] {
+    guard state.current?.task != nil, let options = currentOptions(question, state) else { return [] }
+    let option = options[index]
+    state.draft.fromPrediction = false
+    switch question.kind {
+    case .single:
+      state.draft.answers[question.name] = .string(option.name)
+      return advance(&state, input)
+    case .multi:
+      var chosen = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue) ?? []
+      if let at = chosen.firstIndex(of: option.name) { chosen.remove(at: at) } else { chosen.append(option.name) }
+      // Keep the order of the options, not of the key presses.
+      let order = question.options.map(\.name)
+      chosen.sort { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) }
+      state.draft.answers[question.name] = chosen.isEmpty ? nil : .array(chosen.map(JSONValue.string))
+      return []
+    case .taxonomy:
+      if option.isLeaf {
+        let names = (question.names(at: state.draft.taxonomyPath) ?? []) + [option.name]
+        state.draft.answers[question.name] = .array(names.map(JSONValue.string))
+        return advance(&state, input)
+      }
+      state.draft.taxonomyPath.append(index)
+      relayout(&state)
+      return []
+    }
+  }
+
+  /// Enter: confirm a multi-choice answer, accept preselected answers, or say what is missing.
+  static func enter(_ state: inout AppState, _ input: Input) -> [Effect] {
+    guard state.current?.task != nil, let question = state.activeQuestion else { return [] }
+    if question.kind == .multi && question.required && state.draft.answers[question.name] == nil {
+      state.message = "Choose at least one option (digits toggle), then Enter."
+      return []
+    }
+    if question.kind == .taxonomy, state.draft.answers[question.name] == nil {
+      state.message = "Choose down to a leaf of the taxonomy (Backspace goes up)."
+      return []
+    }
+    if question.kind == .single && question.required && state.draft.answers[question.name] == nil {
+      state.message = "Choose an option first."
+      return []
+    }
+    return advance(&state, input)
+  }
+
+  /// After a question is answered: move to the next unanswered question, or submit when none is left.
+  static func advance(_ state: inout AppState, _ input: Input) -> [Effect] {
+    let questions = state.session.questions
+    let current = state.draft.activeQuestion
+    let order = Array(questions.indices.dropFirst(current + 1)) + Array(questions.indices.prefix(current))
+    if let next = order.first(where: { i in questions[i].required && state.draft.answers[questions[i].name] == nil }) {
+      state.draft.activeQuestion = next
+      resetTaxonomyPath(&state)
+      return []
+    }
+    return submit(&state, input)
+  }
+
+  static func submit(_ state: inout AppState, _ input: Input) -> [Effect] {
+    guard let task = state.current?.task else { return [] }
+    let edit = state.handled[task.id] != nil
+    if let submitted = state.draft.submittedAnswers, submitted == state.draft.answers,
+      state.handled[task.id]?.skipped == false
+    {
+      // Unchanged: nothing to write.
+      return [.load(.exact(state.position + 1))]
+    }
+    let predicted = predictedAnswers(task, questions: state.session.questions)
+    let record = LabelRecord(
+      id: input.freshID, type: .answer, task: task.id, line: task.line, annotator: state.session.annotator,
+      answers: state.draft.answers, shownAt: state.clock.shownAt, submittedAt: input.time,
+      activeSeconds: state.clock.seconds, guidelinesVersion: state.session.guidelinesVersion,
+      tool: state.session.toolVersion, supersedes: state.draft.previousRecordID,
+      acceptedPrediction: predicted.isEmpty ? nil : predicted == state.draft.answers)
+    state.pendingRecord = record
+    state.pendingLoad = edit ? .exact(state.position + 1) : .nextUnhandled(from: state.position + 1)
+    return [.append(record)]
+  }
+
+  static func skipReasonKey(_ key: Key, reason: String, _ state: inout AppState, _ input: Input) -> [Effect] {
+    switch key {
+    case .escape:
+      state.overlay = .none
+    case .enter:
+      state.overlay = .none
+      guard let task = state.current?.task else { return [] }
+      let trimmed = reason.trimmingSpaces
+      let record = LabelRecord(
+        id: input.freshID, type: .skip, task: task.id, line: task.line, annotator: state.session.annotator,
+        skipReason: trimmed.isEmpty ? nil : trimmed, shownAt: state.clock.shownAt, submittedAt: input.time,
+        activeSeconds: state.clock.seconds, guidelinesVersion: state.session.guidelinesVersion,
+        tool: state.session.toolVersion, supersedes: state.draft.previousRecordID)
+      state.pendingRecord = record
+      state.pendingLoad = .nextUnhandled(from: state.position + 1)
+      return [.append(record)]
+    case .backspace:
+      state.overlay = .skipReason(String(reason.dropLast()))
+    case .char(let c):
+      if reason.count < 500 { state.overlay = .skipReason(reason + String(c)) }
+    case .ctrl("u"):
+      state.overlay = .skipReason("")
+    case .ctrl("c"):
+      return [.quit]
+    default:
+      break
+    }
+    return []
+  }
+
+  static func searchKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    guard let typed = state.guidelines.searchInput else { return [] }
+    switch key {
+    case .escape:
+      state.guidelines.searchInput = nil
+    case .enter:
+      state.guidelines.searchInput = nil
+      runSearch(&state, query: typed)
+    case .backspace:
+      state.guidelines.searchInput = String(typed.dropLast())
+    case .char(let c):
+      if typed.count < 200 { state.guidelines.searchInput = typed + String(c) }
+    case .ctrl("c"):
+      return [.quit]
+    default:
+      break
+    }
+    return []
+  }
+
+  // MARK: - Guidelines
+
+  static func openGuidelines(_ state: inout AppState, time: Double, freshID: String) -> [Effect] {
+    state.guidelines.visible = true
+    relayout(&state)
+    guard let version = state.session.guidelinesVersion, !state.guidelines.openedThisVersion else { return [] }
+    state.guidelines.openedThisVersion = true
+    let record = LabelRecord(
+      id: freshID, type: .event, annotator: state.session.annotator, event: "guidelines_opened",
+      submittedAt: time, guidelinesVersion: version, tool: state.session.toolVersion)
+    return [.append(record)]
+  }
+
+  static func runSearch(_ state: inout AppState, query: String) {
+    state.guidelines.query = query
+    guard let rendered = state.guidelines.rendered, !query.isEmpty else {
+      state.guidelines.hits = []
+      return
+    }
+    state.guidelines.hits = MarkdownRenderer.search(rendered, for: query)
+    if state.guidelines.hits.isEmpty {
+      state.message = "No match for “\(query)” in the guidelines."
+      return
+    }
+    let firstBelow = state.guidelines.hits.firstIndex { $0.line >= state.guidelines.scroll } ?? 0
+    state.guidelines.hitIndex = firstBelow
+    revealHit(&state)
+  }
+
+  static func jumpToHit(_ state: inout AppState, step: Int) {
+    let hits = state.guidelines.hits
+    guard !hits.isEmpty else {
+      state.message = state.guidelines.query.isEmpty ? "Search with / first." : "No matches."
+      return
+    }
+    state.guidelines.hitIndex = (state.guidelines.hitIndex + step + hits.count) % hits.count
+    revealHit(&state)
+  }
+
+  static func revealHit(_ state: inout AppState) {
+    let hit = state.guidelines.hits[state.guidelines.hitIndex]
+    state.guidelines.scroll = max(0, hit.line - 2)
+    clampGuidelines(&state)
+    state.message = "Match \(state.guidelines.hitIndex + 1) of \(state.guidelines.hits.count) (n next, N previous)"
+  }
+
+  static func scrollGuidelines(_ state: inout AppState, by delta: Int) {
+    state.guidelines.scroll += delta
+    clampGuidelines(&state)
+  }
+
+  static func clampGuidelines(_ state: inout AppState) {
+    guard let area = Layout.compute(state).guidelines else { return }
+    let lines = state.guidelines.rendered?.lines.count ?? 0
+    let visible = max(1, area.height - 1)
+    state.guidelines.scroll = max(0, min(state.guidelines.scroll, lines - visible))
+  }
+
+  // MARK: - Loading and layout
+
+  /// Puts a loaded task on screen, preselecting the annotator's current answer or else the prediction.
+  static func show(_ state: inout AppState, _ loaded: LoadedTask, time: Double) {
+    state.position = loaded.position
+    state.current = loaded.position < state.session.total ? loaded : nil
+    state.textScroll = 0
+    state.textLayoutWidth = -1
+    state.overlay = .none
+    state.clock.restart(at: time)
+    var draft = Draft()
+    if let task = loaded.task {
+      if let previous = loaded.previous {
+        draft.previousRecordID = previous.id
+        if previous.type == .answer {
+          draft.answers = previous.answers
+          draft.submittedAnswers = previous.answers
+        }
+      } else {
+        let predicted = predictedAnswers(task, questions: state.session.questions)
+        if !predicted.isEmpty {
+          draft.answers = predicted
+          draft.fromPrediction = true
+        }
+      }
+    }
+    draft.activeQuestion = state.session.questions.firstIndex { draft.answers[$0.name] == nil } ?? 0
+    state.draft = draft
+    resetTaxonomyPath(&state)
+    relayout(&state)
+    if loaded.previous?.type == .skip {
+      state.message = "You skipped this task\(loaded.previous?.skipReason.map { " (“\($0)”)" } ?? ""). Answer it now, or → to move on."
+    } else if loaded.previous != nil {
+      state.message = "Already answered: Enter keeps it, or choose again to change it."
+    } else if draft.fromPrediction {
+      state.message = "A prediction is preselected: Enter accepts it."
+    }
+  }
+
+  /// Shows the current answer's branch of a taxonomy question (or the top level).
+  static func resetTaxonomyPath(_ state: inout AppState) {
+    state.draft.taxonomyPath = []
+    guard let question = state.activeQuestion, question.kind == .taxonomy,
+      let names = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue),
+      let path = question.indices(of: names), !path.isEmpty
+    else { return }
+    state.draft.taxonomyPath = Array(path.dropLast())
+  }
+
+  /// The answers a task's prediction stands for: an option name (or list, or taxonomy path) for the first
+  /// question, or an object keyed by question name.
+  public static func predictedAnswers(_ task: LabelTask, questions: [Question]) -> JSONObject {
+    guard let prediction = task.prediction, let first = questions.first else { return JSONObject() }
+    var result = JSONObject()
+    if case .object(let byQuestion) = prediction {
+      for question in questions {
+        if let value = byQuestion[question.name], let answer = answer(from: value, for: question) {
+          result[question.name] = answer
+        }
+      }
+    } else if let answer = answer(from: prediction, for: first) {
+      result[first.name] = answer
+    }
+    return result
+  }
+
+  static func answer(from value: JSONValue, for question: Question) -> JSONValue? {
+    switch question.kind {
+    case .single:
+      guard let name = value.stringValue ?? value.arrayValue?.first?.stringValue,
+        question.options.contains(where: { $0.name == name })
+      else { return nil }
+      return .string(name)
+    case .multi:
+      let names =
+        value.arrayValue?.compactMap(\.stringValue)
+        ?? value.stringValue.map { $0.split(separator: ",").map { String($0).trimmingSpaces } } ?? []
+      let valid = question.options.map(\.name).filter(names.contains)
+      return valid.isEmpty ? nil : .array(valid.map(JSONValue.string))
+    case .taxonomy:
+      if let names = value.arrayValue?.compactMap(\.stringValue), let path = question.indices(of: names),
+        question.options(at: path)?.isEmpty == true
+      {
+        return .array(names.map(JSONValue.string))
+      }
+      if let name = value.stringValue {
+        let parts = name.split(separator: "/").map(String.init)
+        if parts.count > 1, let path = question.indices(of: parts), question.options(at: path)?.isEmpty == true {
+          return .array(parts.map(JSONValue.string))
+        }
+        if let path = question.path(toNamed: name), question.options(at: path)?.isEmpty == true,
+          let names = question.names(at: path)
+        {
+          return .array(names.map(JSONValue.string))
+        }
+      }
+      return nil
+    }
+  }
+
+  /// Re-wraps the task text and re-renders the guidelines when the width they need changed.
+  public static func relayout(_ state: inout AppState) {
+    let layout = Layout.compute(state)
+    if layout.tooSmall { return }
+    let textWidth = layout.text.width
+    if let task = state.current?.task {
+      if state.textLayoutWidth != textWidth || state.textLayout.isEmpty {
+        state.textLayout = TextWrap.wrap(task.text, width: textWidth)
+        state.textLayoutWidth = textWidth
+      }
+    } else {
+      state.textLayout = []
+      state.textLayoutWidth = 0
+    }
+    state.textScroll = max(0, min(state.textScroll, state.textLayout.count - layout.text.height))
+    if let area = layout.guidelines {
+      let width = area.width - 2
+      if state.guidelines.renderedWidth != width || state.guidelines.rendered == nil {
+        let markdown = state.session.guidelines ?? ""
+        state.guidelines.rendered = MarkdownRenderer.render(markdown, width: max(10, width))
+        state.guidelines.renderedWidth = width
+        if !state.guidelines.query.isEmpty, let rendered = state.guidelines.rendered {
+          state.guidelines.hits = MarkdownRenderer.search(rendered, for: state.guidelines.query)
+          state.guidelines.hitIndex = min(state.guidelines.hitIndex, max(0, state.guidelines.hits.count - 1))
+        }
+      }
+      clampGuidelines(&state)
+    }
+  }
+
+  static func scrollText(_ state: inout AppState, by delta: Int) {
+    let height = Layout.compute(state).text.height
+    state.textScroll = max(0, min(state.textScroll + delta, state.textLayout.count - height))
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var s = Substring(self)
+    while let first = s.first, first.isWhitespace { s.removeFirst() }
+    while let last = s.last, last.isWhitespace { s.removeLast() }
+    return String(s)
+  }
+}
