@@ -45,15 +45,17 @@ enum GuidelinesView {
 enum HelpView {
   static func draw(_ screen: inout Screen, _ state: AppState) {
     let w = min(screen.width - 2, 76)
-    var rows: [(String, String)] = [("1-9 / hotkey", "choose an option (single: submits; multi: toggles; taxonomy: goes down)")]
+    var rows: [(String, String)] = [("1-9 / hotkey", "choose an option: single choice submits, multi-choice toggles, a taxonomy goes down a level")]
     var lines: [StyledLine] = []
     for binding in Keymap.bindings {
       rows.append((binding.keys.map(\.label).joined(separator: " "), binding.help))
     }
     let keyWidth = min(16, rows.map { DisplayWidth.of($0.0) }.max() ?? 8)
+    let indent = StyledLine(String(repeating: " ", count: keyWidth + 2))
     for (keys, help) in rows {
       let pad = String(repeating: " ", count: max(1, keyWidth - DisplayWidth.of(keys) + 2))
-      lines.append(StyledLine([StyledRun(keys, .bold), StyledRun(pad + help)]))
+      let line = StyledLine([StyledRun(keys, .bold), StyledRun(pad + help)])
+      lines += StyledWrap.wrap(line, width: w - 4, restIndent: indent)
     }
     let h = min(screen.height - 2, lines.count + 3)
     let x = (screen.width - w) / 2

@@ -176,14 +176,14 @@ public enum Renderer {
 
   static func hints(_ state: AppState, _ layout: Layout) -> String {
     if layout.guidelinesFullScreen {
-      return " ↑↓ PgUp/PgDn scroll · / search · n N next/prev · g close · ? keys · q quit"
+      return fit(["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
     }
-    if state.atEnd { return " ← back · r revisit skipped · g guidelines · ? keys · q quit" }
+    if state.atEnd { return fit(["← back", "r revisit skipped", "g guidelines", "? keys", "q quit"], width: state.width) }
     var choose = "1-9 choose"
     if let question = state.activeQuestion {
-      let count = App.currentOptions(question, state)?.count ?? 0
-      let hotkeys = (App.currentOptions(question, state) ?? []).compactMap(\.key)
-      let digits = count > 1 ? "1-\(min(9, count))" : "1"
+      let options = App.currentOptions(question, state) ?? []
+      let hotkeys = options.compactMap(\.key)
+      let digits = options.count > 1 ? "1-\(min(9, options.count))" : "1"
       choose = hotkeys.isEmpty ? "\(digits) choose" : "\(String(hotkeys)) choose"
       switch question.kind {
       case .multi: choose += " · Enter submit"
@@ -191,9 +191,28 @@ public enum Renderer {
       case .single: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
       }
     }
-    var hints = " \(choose) · s skip · ← back · → next · g guidelines · d descriptions · ? keys · q quit"
-    if state.session.questions.count > 1 { hints = hints.replacingOccurrences(of: " · s skip", with: " · Tab question · s skip") }
-    return hints
+    var items = [choose]
+    if state.session.questions.count > 1 { items.append("Tab question") }
+    items += ["s skip", "← back", "→ next", "g guidelines", "d descriptions", "? keys", "q quit"]
+    return fit(items, width: state.width, priority: ["? keys", "q quit", "g guidelines", "s skip", "← back"])
+  }
+
+  /// Joins hint items with " · ", keeping the first item and then those in `priority`, then the rest,
+  /// as many as fit the width; the kept ones stay in their original order.
+  static func fit(_ items: [String], width: Int, priority: [String] = []) -> String {
+    guard let first = items.first else { return "" }
+    let ranked = [first] + priority.filter(items.contains) + items.dropFirst().filter { !priority.contains($0) }
+    var kept: Set<String> = []
+    var used = 1 + DisplayWidth.of(first)
+    kept.insert(first)
+    for item in ranked.dropFirst() {
+      let cost = 3 + DisplayWidth.of(item)
+      if used + cost <= width {
+        kept.insert(item)
+        used += cost
+      }
+    }
+    return " " + items.filter(kept.contains).joined(separator: " · ")
   }
 
   static func drawSkipDialog(_ screen: inout Screen, reason: String) {
@@ -226,21 +245,5 @@ enum Box {
     }
     screen.write("└" + horizontal + "┘", x: rect.x, y: rect.maxY - 1)
     if !title.isEmpty { screen.write(title, x: rect.x + 2, y: rect.y, style: .bold, clip: rect) }
-  }
-}
-
-extension String {
-  func replacingOccurrences(of target: String, with replacement: String) -> String {
-    guard !target.isEmpty, let range = range(of: target) else { return self }
-    return self[..<range.lowerBound] + replacement + self[range.upperBound...]
-  }
-
-  func range(of target: String) -> Range<String.Index>? {
-    var index = startIndex
-    while index < endIndex {
-      if self[index...].hasPrefix(target) { return index..<(self.index(index, offsetBy: target.count)) }
-      index = self.index(after: index)
-    }
-    return nil
   }
 }
