@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// The non-interactive commands, run as the real binary.
+@Suite(.serialized) struct CommandTests {
+  func tally(_ arguments: [String], in folder: TemporaryFolder) throws -> (status: Int32, output: String) {
+    try TmuxSession.run([TmuxSession.tallyBinary] + arguments, directory: folder.path)
+  }
+
+  @Test func twoProcessesAppendingToOneLogLoseNothing() throws {
+    let folder = try TemporaryFolder()
+    let log = folder.path + "/shared.jsonl"
+    let processes = try ["a", "b"].map { name -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: TmuxSession.tallyBinary)
+      process.arguments = ["log-stress", "--log", log, "--annotator", name, "--count", "300"]
+      try process.run()
+      return process
+    }
+    for process in processes {
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0)
+    }
+    let lines = try folder.read("shared.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.last == "")
+    let records = lines.dropLast().map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(records.count == 600)
+    #expect(records.allSatisfy { $0 != nil }, "a line was torn or interleaved")
+    let ids = Set(records.compactMap { $0?["id"] as? String })
+    #expect(ids.count == 600)
+    for name in ["a", "b"] {
+      let tasks = records.compactMap { $0 }.filter { $0["annotator"] as? String == name }.compactMap { $0["task"] as? String }
+      #expect(tasks == (0..<300).map { "task-\($0)" }, "\(name)'s records are out of order or missing")
+    }
+  }
+
+  @Test func validateReportsEveryProblemWithFileLineAndFix() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "p/tally.yaml",
+      """
+      data: data.jsonl
+      guidelines: missing.md
+      questions:
+        - name: label
+          type: single
+          options: [a, b]
+
+      """)
+    try folder.write(
+      "p/data.jsonl",
+      """
+      {"id": "1", "text": "fine"}
+      {"id": "2", "text": "broken
+      {"id": "1", "text": "duplicate"}
+      {"id": "4", "text": "bad prediction", "prediction": "zzz"}
+
+      """)
+    try folder.write("p/labels/ann.jsonl", #"{"v":1,"id":"r1","type":"answer","task":"1","annotator":"ann","answers":{"label":"a"},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"# + "\n" + #"{"v":1,"id":"r2","ty"#)
+    let result = try tally(["validate", "p"], in: folder)
+    #expect(result.status == 1)
+    let out = result.output
+    #expect(out.contains("p/tally.yaml:2: warning: guidelines file p/missing.md cannot be read"))
+    #expect(out.contains("p/data.jsonl:2: error: not valid JSON: unexpected end of input at byte 27"))
+    #expect(out.contains("p/data.jsonl:3: warning: duplicate id `1` (first on line 1)"))
+    #expect(out.contains("p/data.jsonl:4: warning: prediction zzz matches no option"))
+    #expect(out.contains("p/labels/ann.jsonl:2: warning: torn last line skipped"))
+    #expect(out.contains("4 tasks, 1 malformed, 1 duplicate ids; 1 error(s), 4 warning(s)."))
+    #expect(out.components(separatedBy: "  fix: ").count - 1 == 5)
+  }
+
+  @Test func validateRejectsUnknownKeys() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("p/tally.yaml", "data: d.jsonl\nlabelz: [a]\nquestions:\n  - name: q\n    options: [a]\n")
+    let result = try tally(["validate", "p"], in: folder)
+    #expect(result.status == 1)
+    #expect(result.output.contains("p/tally.yaml:2: error: unknown project key `labelz`"))
+  }
+
+  @Test func initWritesAValidCommentedProject() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("data/reviews.csv", "id,text\n1,good\n2,bad\n")
+    let result = try tally(["init", "data/reviews.csv", "--labels", "pos,neg", "--project", "proj"], in: folder)
+    #expect(result.status == 0, "\(result.output)")
+    let yaml = try folder.read("proj/tally.yaml")
+    #expect(yaml.contains("data: ../data/reviews.csv"))
+    #expect(yaml.contains("format: csv"))
+    #expect(yaml.contains("# The questions asked of each task."))
+    let check = try tally(["validate", "proj"], in: folder)
+    #expect(check.status == 0, "\(check.output)")
+    #expect(check.output.contains("2 tasks, 0 malformed, 0 duplicate ids; 0 error(s), 0 warning(s)."))
+    let again = try tally(["init", "data/reviews.csv", "--labels", "pos,neg", "--project", "proj"], in: folder)
+    #expect(again.status == 2)
+    #expect(again.output.contains("already exists"))
+  }
+
+  @Test func exportTakesTheLatestRecordPerTaskAndAnnotator() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "p/tally.yaml",
+      """
+      data: data.jsonl
+      questions:
+        - name: topic
+          type: taxonomy
+          options:
+            - name: billing
+              children: [refunds, invoices]
+            - name: other
+        - name: tags
+          type: multi
+          options: [x, y]
+
+      """)
+    try folder.write("p/data.jsonl", #"{"id":"t1","text":"Refund, please","lang":"en"}"# + "\n" + #"{"id":"t2","text":"Hi \"there\"","lang":"fr"}"# + "\n")
+    func line(_ id: String, _ task: String, _ who: String, _ answers: String, _ time: String, type: String = "answer", extra: String = "") -> String {
+      #"{"v":1,"id":"\#(id)","type":"\#(type)","task":"\#(task)","annotator":"\#(who)","answers":\#(answers),"submitted_at":"2026-11-23T10:00:0\#(time).000Z","tool":"t"\#(extra)}"#
+    }
+    try folder.write(
+      "p/labels/ann.jsonl",
+      [
+        line("r1", "t1", "ann", #"{"topic":["billing","invoices"],"tags":["x"]}"#, "1"),
+        line("r2", "t1", "ann", #"{"topic":["billing","refunds"],"tags":["x","y"]}"#, "2", extra: #","supersedes":"r1""#),
+        line("r3", "t2", "ann", "{}", "3", type: "skip", extra: #","skip_reason":"not sure""#),
+      ].joined(separator: "\n") + "\n")
+    try folder.write("p/labels/bob.jsonl", line("r4", "t1", "bob", #"{"topic":["other"]}"#, "4") + "\n")
+
+    let jsonl = try tally(["export", "p", "--format", "jsonl"], in: folder)
+    #expect(jsonl.status == 0)
+    let rows = jsonl.output.split(separator: "\n").map(String.init)
+    #expect(rows.count == 3)
+    #expect(rows[0].hasPrefix(#"{"id":"t1","annotator":"ann","answers":{"topic":["billing","refunds"],"tags":["x","y"]},"#))
+    #expect(rows[0].hasSuffix(#""record":"r2","data":{"id":"t1","text":"Refund, please","lang":"en"}}"#))
+    #expect(rows[1].hasPrefix(#"{"id":"t1","annotator":"bob","answers":{"topic":["other"]}"#))
+    #expect(rows[2].contains(#""id":"t2","annotator":"ann","answers":{},"skipped":true,"skip_reason":"not sure""#))
+
+    let csv = try tally(["export", "p", "--format", "csv", "--out", "out.csv"], in: folder)
+    #expect(csv.status == 0)
+    let text = try folder.read("out.csv")
+    let csvRows = text.components(separatedBy: "\r\n")
+    #expect(csvRows[0] == "id,annotator,skipped,skip_reason,topic,tags,submitted_at,active_seconds,guidelines_version,record,data.id,data.text,data.lang")
+    #expect(csvRows[1] == #"t1,ann,,,billing/refunds,x|y,2026-11-23T10:00:02.000Z,,,r2,t1,"Refund, please",en"#)
+    #expect(csvRows[2] == "t1,bob,,,other,,2026-11-23T10:00:04.000Z,,,r4,t1,\"Refund, please\",en")
+    #expect(csvRows[3] == #"t2,ann,true,not sure,,,2026-11-23T10:00:03.000Z,,,r3,t2,"Hi ""there""",fr"#)
+  }
+
+  @Test func labelWithoutLabelsOrProjectSaysWhatToDo() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("d.jsonl", "{\"text\":\"x\"}\n")
+    let result = try tally(["label", "d.jsonl"], in: folder)
+    #expect(result.status == 2)
+    #expect(result.output.contains("no labels given"))
+    #expect(result.output.contains("fix: run `tally label d.jsonl --labels a,b,c`"))
+    let missing = try tally(["label", "nowhere/"], in: folder)
+    #expect(missing.status == 2)
+  }
+}
