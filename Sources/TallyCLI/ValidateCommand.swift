@@ -69,7 +69,7 @@ enum Validation {
     if project.config.predictionField != nil {
       for i in 0..<dataset.count {
         guard case .success(let task) = dataset.task(at: i), task.prediction != nil else { continue }
-        if TallyUIBridge.predictedAnswers(task, project.config.questions).isEmpty {
+        if Prediction.answers(for: task, questions: project.config.questions).isEmpty {
           badPredictions += 1
           if badPredictions <= 20 {
             report.diagnostics.append(

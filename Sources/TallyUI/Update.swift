@@ -259,7 +259,7 @@ public enum App {
       // Unchanged: nothing to write.
       return [.load(.exact(state.position + 1))]
     }
-    let predicted = predictedAnswers(task, questions: state.session.questions)
+    let predicted = Prediction.answers(for: task, questions: state.session.questions)
     let record = LabelRecord(
       id: input.freshID, type: .answer, task: task.id, line: task.line, annotator: state.session.annotator,
       answers: state.draft.answers, shownAt: state.clock.shownAt, submittedAt: input.time,
@@ -398,7 +398,7 @@ public enum App {
           draft.submittedAnswers = previous.answers
         }
       } else {
-        let predicted = predictedAnswers(task, questions: state.session.questions)
+        let predicted = Prediction.answers(for: task, questions: state.session.questions)
         if !predicted.isEmpty {
           draft.answers = predicted
           draft.fromPrediction = true
@@ -426,57 +426,6 @@ public enum App {
       let path = question.indices(of: names), !path.isEmpty
     else { return }
     state.draft.taxonomyPath = Array(path.dropLast())
-  }
-
-  /// The answers a task's prediction stands for: an option name (or list, or taxonomy path) for the first
-  /// question, or an object keyed by question name.
-  public static func predictedAnswers(_ task: LabelTask, questions: [Question]) -> JSONObject {
-    guard let prediction = task.prediction, let first = questions.first else { return JSONObject() }
-    var result = JSONObject()
-    if case .object(let byQuestion) = prediction {
-      for question in questions {
-        if let value = byQuestion[question.name], let answer = answer(from: value, for: question) {
-          result[question.name] = answer
-        }
-      }
-    } else if let answer = answer(from: prediction, for: first) {
-      result[first.name] = answer
-    }
-    return result
-  }
-
-  static func answer(from value: JSONValue, for question: Question) -> JSONValue? {
-    switch question.kind {
-    case .single:
-      guard let name = value.stringValue ?? value.arrayValue?.first?.stringValue,
-        question.options.contains(where: { $0.name == name })
-      else { return nil }
-      return .string(name)
-    case .multi:
-      let names =
-        value.arrayValue?.compactMap(\.stringValue)
-        ?? value.stringValue.map { $0.split(separator: ",").map { String($0).trimmingSpaces } } ?? []
-      let valid = question.options.map(\.name).filter(names.contains)
-      return valid.isEmpty ? nil : .array(valid.map(JSONValue.string))
-    case .taxonomy:
-      if let names = value.arrayValue?.compactMap(\.stringValue), let path = question.indices(of: names),
-        question.options(at: path)?.isEmpty == true
-      {
-        return .array(names.map(JSONValue.string))
-      }
-      if let name = value.stringValue {
-        let parts = name.split(separator: "/").map(String.init)
-        if parts.count > 1, let path = question.indices(of: parts), question.options(at: path)?.isEmpty == true {
-          return .array(parts.map(JSONValue.string))
-        }
-        if let path = question.path(toNamed: name), question.options(at: path)?.isEmpty == true,
-          let names = question.names(at: path)
-        {
-          return .array(names.map(JSONValue.string))
-        }
-      }
-      return nil
-    }
   }
 
   /// Re-wraps the task text and re-renders the guidelines when the width they need changed.

@@ -162,4 +162,23 @@ struct LabelingEndToEndTests {
     try session.send("q")
     try session.waitFor("TALLY-EXIT=0")
   }
+
+  @Test func sigtermAndSighupRestoreTheTerminal() throws {
+    for signal in [SIGTERM, SIGHUP, SIGINT] {
+      let folder = try makeProject()
+      let binary = TmuxSession.tallyBinary
+      let session = try TmuxSession(
+        command: "sh -c 'stty -g > before.txt; \(binary) label project --annotator sig; s=$?; stty -g > after.txt; exit $s'",
+        directory: folder.path)
+      try session.waitFor("Sentiment guide")
+      let shell = try #require(try session.programPID())
+      // The program is the shell's child: signal tally itself.
+      let children = try TmuxSession.run(["pgrep", "-P", String(shell)]).output
+      let pid = try #require(Int32(children.split(separator: "\n").first.map(String.init) ?? ""))
+      kill(pid, signal)
+      let screen = try session.waitFor("TALLY-EXIT=")
+      #expect(screen.contains("TALLY-EXIT=\(128 + signal)"))
+      #expect(try folder.read("before.txt") == (try folder.read("after.txt")), "terminal modes not restored after signal \(signal)")
+    }
+  }
 }

@@ -70,7 +70,7 @@ final class TmuxSession {
     for child in children {
       let pid = String(child).trimmingCharacters(in: .whitespaces)
       let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
-      if comm.hasPrefix("tally") { return Int32(pid) }
+      if comm.hasPrefix("tally") || comm.hasPrefix("sh") { return Int32(pid) }
     }
     return nil
   }
