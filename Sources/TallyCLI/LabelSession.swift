@@ -42,7 +42,13 @@ final class LabelSession {
     let scanner = DataScanner(project: project, index: engine.dataset.index)
     scanner.start()
 
-    terminal.draw(Renderer.render(engine.state))
+    // Two frames, swapped after each draw: the terminal keeps the last one to diff against, and the other
+    // is reused for the next frame without allocating.
+    var frame = Screen(width: size.width, height: size.height)
+    var spare = Screen(width: size.width, height: size.height)
+    Renderer.render(engine.state, into: &frame)
+    terminal.draw(frame)
+    swap(&frame, &spare)
     var running = true
     var lastTick = Clock.now()
     while running {
@@ -66,7 +72,9 @@ final class LabelSession {
           engine.send(.tick)
         }
       }
-      terminal.draw(Renderer.render(engine.state))
+      Renderer.render(engine.state, into: &frame)
+      terminal.draw(frame)
+      swap(&frame, &spare)
     }
     terminal.restore()
     let logPath = Path.display(engine.logPath)
@@ -87,6 +95,8 @@ public final class LabelEngine {
   public private(set) var state: AppState
   let writer: LabelLogWriter
   var fatalError: String?
+  /// Per data record: handled (answered or skipped), or unreadable. Built on demand by one pass over the data.
+  var handledRecords: [Bool]?
   var guidelinesSeen: Bool
 
   /// Opens the data (indexing it) and the annotator's log (reading it back).
@@ -106,11 +116,8 @@ public final class LabelEngine {
     logPath = project.logPath(for: annotator)
     let index = try LabelLogReader.index(path: logPath)
     writer = try LabelLogWriter(path: logPath)
-    var handled: [String: HandledTask] = [:]
-    handled.reserveCapacity(index.latest.count)
-    for (task, entry) in index.latest {
-      handled[task] = HandledTask(skipped: entry.type == .skip, logOffset: entry.offset)
-    }
+    // mapValues keeps the hash table as it is: no re-hashing of a million ids.
+    let handled = index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) }
     guidelinesSeen = project.guidelinesVersion.map { index.guidelinesOpened.contains($0) } ?? true
     let session = SessionInfo(
       projectName: project.config.name, projectFolder: Path.display(project.folder),
@@ -163,6 +170,9 @@ public final class LabelEngine {
         do {
           let offset = try writer.append(record)
           event = .appended(recordID: record.id, offset: offset)
+          if record.type != .event, state.position < queue.count {
+            handledRecords?[Int(queue[state.position])] = true
+          }
         } catch {
           event = .appendFailed(recordID: record.id, message: error.description)
         }
@@ -184,10 +194,16 @@ public final class LabelEngine {
       return loadTask(at: max(0, position))
     case .nextUnhandled(let from):
       var position = max(0, from)
-      while position < total {
+      // Look at a few tasks one by one; past that, learn which records are handled in one pass.
+      while position < total && position < from + 32 && handledRecords == nil {
         if let id = dataset.taskID(at: Int(queue[position])), state.handled[id] == nil {
           return loadTask(at: position)
         }
+        position += 1
+      }
+      let handled = handledRecordMask()
+      while position < total {
+        if !handled[Int(queue[position])] { return loadTask(at: position) }
         position += 1
       }
       return .end(total: total)
@@ -199,6 +215,21 @@ public final class LabelEngine {
       }
       return .end(total: total)
     }
+  }
+
+  /// Which data records are handled or unreadable (so never "next"), built once by a sequential pass.
+  func handledRecordMask() -> [Bool] {
+    if let mask = handledRecords { return mask }
+    var mask = [Bool](repeating: false, count: dataset.count)
+    dataset.forEachTaskID(in: 0..<dataset.count) { i, id in
+      guard let id else {
+        mask[i] = true
+        return
+      }
+      mask[i] = state.handled[id] != nil
+    }
+    handledRecords = mask
+    return mask
   }
 
   func loadTask(at position: Int) -> LoadedTask {

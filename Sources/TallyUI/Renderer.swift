@@ -8,10 +8,17 @@ public enum Renderer {
   /// The whole screen for a state.
   public static func render(_ state: AppState) -> Screen {
     var screen = Screen(width: state.width, height: state.height)
+    render(state, into: &screen)
+    return screen
+  }
+
+  /// Draws the state into an existing screen, reusing its storage (the runner double-buffers frames).
+  public static func render(_ state: AppState, into screen: inout Screen) {
+    screen.reset(width: state.width, height: state.height)
     let layout = Layout.compute(state)
     if layout.tooSmall {
       drawTooSmall(&screen, state)
-      return screen
+      return
     }
     drawTitle(&screen, state, layout)
     if layout.guidelinesFullScreen, let area = layout.guidelines {
@@ -29,7 +36,6 @@ public enum Renderer {
     case .skipReason(let reason): drawSkipDialog(&screen, reason: reason)
     case .none: break
     }
-    return screen
   }
 
   static func drawTooSmall(_ screen: inout Screen, _ state: AppState) {

@@ -39,14 +39,28 @@ public struct Rect: Sendable, Equatable {
 
 /// An in-memory screen of cells. Rendering writes here; the terminal module draws it.
 public struct Screen: Sendable, Equatable {
-  public let width: Int
-  public let height: Int
+  public private(set) var width: Int
+  public private(set) var height: Int
   public private(set) var cells: [ScreenCell]
 
   public init(width: Int, height: Int) {
     self.width = max(0, width)
     self.height = max(0, height)
     self.cells = Array(repeating: .blank, count: self.width * self.height)
+  }
+
+  /// Blanks the screen for a new frame, reusing its storage when the size is unchanged (no allocation on
+  /// the key path).
+  public mutating func reset(width: Int, height: Int) {
+    let w = max(0, width)
+    let h = max(0, height)
+    if w == self.width && h == self.height {
+      cells.withUnsafeMutableBufferPointer { buffer in
+        for i in buffer.indices where buffer[i] != .blank { buffer[i] = .blank }
+      }
+    } else {
+      self = Screen(width: w, height: h)
+    }
   }
 
   public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }

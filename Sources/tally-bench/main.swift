@@ -171,6 +171,13 @@ let peakAfterFirst = peakMemoryMB()
 print("first task drawn (fresh project, \(runs) runs): median \(fmt(percentile(firstTimes, 0.5))) s,"
   + " max \(fmt(firstTimes.max() ?? 0)) s; peak memory \(fmt(peakAfterFirst, 1)) MB  [target < 1 s, < 300 MB]")
 
+do {
+  let start = monotonic()
+  let index = try LabelLogReader.index(path: logPath)
+  print("  reading the \(index.records)-record log alone: \(fmt(monotonic() - start)) s")
+} catch {
+  print("cannot read the log: \(error)")
+}
 var resumeTimes: [Double] = []
 var resumePosition = 0
 for _ in 0..<runs {
@@ -199,16 +206,25 @@ _ = App.update(
     time: 1000))
 let keys: [Key] = [.char("1"), .down, .char("2"), .pageDown, .char("1"), .up, .char("d"), .pageUp, .char("2"), .char("d")]
 var samples: [Double] = []
+var updateSamples: [Double] = []
 let iterations = 20_000
 samples.reserveCapacity(iterations)
 var checksum = 0
+// Double-buffered as in the runner: `previous` stands for the frame the terminal keeps to diff against.
+var screen = Screen(width: 200, height: 60)
+var previous = Screen(width: 200, height: 60)
 for i in 0..<iterations {
   let start = monotonic()
   _ = App.update(&state, Input(.key(keys[i % keys.count]), time: 1000 + Double(i) * 0.01))
-  let screen = Renderer.render(state)
-  samples.append(monotonic() - start)
+  let mid = monotonic()
+  Renderer.render(state, into: &screen)
+  let end = monotonic()
+  swap(&screen, &previous)
+  samples.append(end - start)
+  updateSamples.append(mid - start)
   checksum &+= screen.cells.count
 }
+print("  of which update: median \(fmt(percentile(updateSamples, 0.5) * 1e6, 1)) µs, p99 \(fmt(percentile(updateSamples, 0.99) * 1e6, 1)) µs")
 print("key to frame, 200×60, 20 KB text (\(iterations) keys): median \(fmt(percentile(samples, 0.5) * 1e6, 1)) µs,"
   + " p99 \(fmt(percentile(samples, 0.99) * 1e6, 1)) µs, max \(fmt((samples.max() ?? 0) * 1e6, 1)) µs  [target p99 < 1000 µs]")
 if checksum == 0 { print("(no frames)") }
