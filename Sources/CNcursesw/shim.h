@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <wchar.h>
 #include <signal.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -256,6 +257,13 @@ static inline int tally_safety_install(void) {
     tally_safety.chain[sig] = (i >= nt && custom) ? 1 : 0;
     if (sigaction(sig, &sa, NULL) != 0) result = -1;
   }
+  // A parent may have started us with these signals blocked (a thread pool's mask is inherited across
+  // exec): unblock them, and SIGWINCH for resizes, so they are not silently held back.
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  for (int i = 0; i < nt + nc; i++) sigaddset(&unblock, i < nt ? termination[i] : crashes[i - nt]);
+  sigaddset(&unblock, SIGWINCH);
+  if (pthread_sigmask(SIG_UNBLOCK, &unblock, NULL) != 0) result = -1;
   atexit(tally_safety_at_exit);
   return result;
 }

@@ -114,7 +114,7 @@ public final class LabelEngine {
       throw EngineError("cannot create the labels folder: \(error)")
     }
     logPath = project.logPath(for: annotator)
-    let index = try LabelLogReader.index(path: logPath)
+    let index = try LabelLogReader.index(path: logPath, annotator: annotator)
     writer = try LabelLogWriter(path: logPath)
     // mapValues keeps the hash table as it is: no re-hashing of a million ids.
     let handled = index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) }
@@ -193,28 +193,49 @@ public final class LabelEngine {
       guard position < total else { return .end(total: total) }
       return loadTask(at: max(0, position))
     case .nextUnhandled(let from):
-      var position = max(0, from)
-      // Look at a few tasks one by one; past that, learn which records are handled in one pass.
-      while position < total && position < from + 32 && handledRecords == nil {
-        if let id = dataset.taskID(at: Int(queue[position])), state.handled[id] == nil {
-          return loadTask(at: position)
-        }
-        position += 1
-      }
-      let handled = handledRecordMask()
-      while position < total {
-        if !handled[Int(queue[position])] { return loadTask(at: position) }
-        position += 1
-      }
-      return .end(total: total)
+      return nextUnhandled(from: from)
     case .firstSkipped:
-      for position in 0..<total {
-        if let id = dataset.taskID(at: Int(queue[position])), state.handled[id]?.skipped == true {
-          return loadTask(at: position)
-        }
-      }
-      return .end(total: total)
+      return nextSkipped(from: 0) ?? .end(total: total)
+    case .nextSkipped(let from):
+      return nextSkipped(from: from) ?? nextUnhandled(from: 0)
     }
+  }
+
+  /// The first readable task at or after `from` that this annotator has not handled.
+  func nextUnhandled(from: Int) -> LoadedTask {
+    let total = queue.count
+    var position = max(0, from)
+    // Look at a few tasks one by one; past that, learn which records are handled in one pass.
+    while position < total && position < from + 32 && handledRecords == nil {
+      if let id = dataset.taskID(at: Int(queue[position])), state.handled[id] == nil {
+        let loaded = loadTask(at: position)
+        if loaded.problem == nil { return loaded }
+      }
+      position += 1
+    }
+    let handled = handledRecordMask()
+    while position < total {
+      if !handled[Int(queue[position])] {
+        let loaded = loadTask(at: position)
+        if loaded.problem == nil { return loaded }
+        handledRecords?[Int(queue[position])] = true  // unreadable: never "next"
+      }
+      position += 1
+    }
+    return .end(total: total)
+  }
+
+  /// The first task at or after `from` whose latest record is a skip.
+  func nextSkipped(from: Int) -> LoadedTask? {
+    guard state.skippedCount > 0 else { return nil }
+    var position = max(0, from)
+    while position < queue.count {
+      if let id = dataset.taskID(at: Int(queue[position])), state.handled[id]?.skipped == true {
+        return loadTask(at: position)
+      }
+      position += 1
+    }
+    return nil
   }
 
   /// Which data records are handled or unreadable (so never "next"), built once by a sequential pass.

@@ -99,7 +99,7 @@ extension LabelRecord {
     let task = o["task"]?.stringValue
     if type != .event && task == nil { throw RecordError("missing `task`") }
     self.init(
-      id: id, type: type, task: task, line: o["line"]?.doubleValue.map { Int($0) }, annotator: annotator,
+      id: id, type: type, task: task, line: o["line"]?.doubleValue.flatMap { Int(exactly: $0) }, annotator: annotator,
       answers: o["answers"]?.objectValue ?? JSONObject(), skipReason: o["skip_reason"]?.stringValue,
       event: o["event"]?.stringValue, shownAt: o["shown_at"]?.stringValue.flatMap(Timestamp.parse),
       submittedAt: submittedAt, activeSeconds: o["active_seconds"]?.doubleValue,

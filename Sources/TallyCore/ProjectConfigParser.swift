@@ -7,7 +7,7 @@ public enum ProjectConfigParser {
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
     "seed", "questions",
   ]
-  public static let questionKeys = ["name", "prompt", "type", "options", "required"]
+  public static let questionKeys = ["name", "prompt", "type", "options", "required", "leaf_only"]
   public static let optionKeys = ["name", "display", "description", "key", "children"]
   /// Keys the labeling screen uses itself; option hotkeys may not take them.
   public static let reservedKeys: Set<Character> = ["s", "u", "g", "q", "d", "r", "j", "k", "?", "/", "n", "N"]
@@ -145,6 +145,15 @@ public enum ProjectConfigParser {
           error(requiredNode, "`required` must be true or false")
         }
       }
+      var leafOnly = true
+      if let leafNode = fields["leaf_only"] {
+        if let raw = string(leafNode, key: "leaf_only"), let value = Self.bool(raw) {
+          leafOnly = value
+        } else {
+          error(leafNode, "`leaf_only` must be true or false")
+        }
+        if kind != .taxonomy { error(leafNode, "`leaf_only` applies to taxonomy questions only") }
+      }
       let prompt = string(fields["prompt"], key: "prompt")
       var options: [AnswerOption] = []
       if let optionsNode = fields["options"] {
@@ -154,7 +163,7 @@ public enum ProjectConfigParser {
         error(node, "question `\(name)` has no `options`", fix: "add `options: [yes, no]` or a list of mappings")
       }
       questionNodes.append(node)
-      return Question(name: name, prompt: prompt, kind: kind, options: options, required: required)
+      return Question(name: name, prompt: prompt, kind: kind, options: options, required: required, leafOnly: leafOnly)
     }
 
     mutating func parseOptions(_ node: Node, kind: QuestionKind, depth: Int) -> [AnswerOption] {
@@ -175,12 +184,12 @@ public enum ProjectConfigParser {
         }
         options.append(option)
       }
-      if options.count > 9 && options.contains(where: { $0.key == nil }) {
+      if options.count > 26 {
         diagnostics.append(
           Diagnostic(
             .warning, file: file, line: node.mark?.line,
-            "more than 9 options: options after the 9th can only be chosen by hotkey",
-            fix: "give the later options a `key`, or group them (a taxonomy)"))
+            "\(options.count) options in one list: more than fit on a screen or on single keys",
+            fix: "group them into a taxonomy (type: taxonomy, with children)"))
       }
       return options
     }

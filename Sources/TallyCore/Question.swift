@@ -43,13 +43,31 @@ public struct Question: Sendable, Equatable {
   public var options: [AnswerOption]
   /// A required question must be answered before the task is submitted.
   public var required: Bool
+  /// Taxonomy: only leaves are answers (false: Enter inside a branch answers with the branch).
+  public var leafOnly: Bool
 
-  public init(name: String, prompt: String? = nil, kind: QuestionKind, options: [AnswerOption], required: Bool = true) {
+  public init(
+    name: String, prompt: String? = nil, kind: QuestionKind, options: [AnswerOption], required: Bool = true,
+    leafOnly: Bool = true
+  ) {
     self.name = name
     self.prompt = prompt ?? name
     self.kind = kind
     self.options = options
     self.required = required
+    self.leafOnly = leafOnly
+  }
+
+  /// The option at a path of indices.
+  public func option(at path: [Int]) -> AnswerOption? {
+    var level = options
+    var found: AnswerOption?
+    for index in path {
+      guard level.indices.contains(index) else { return nil }
+      found = level[index]
+      level = level[index].children
+    }
+    return found
   }
 
   /// The options shown at a taxonomy path (the top level for an empty path). Nil if the path is invalid.

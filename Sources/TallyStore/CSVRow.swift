@@ -1,10 +1,18 @@
+import TallyCore
+
 /// RFC 4180 row parsing: fields separated by a delimiter, optionally in double quotes, `""` for a quote.
 enum CSVRow {
+  /// Splits one CSV or TSV record into fields (TSV: tab-separated, no quoting).
+  static func parse(_ bytes: [UInt8], format: DataFormat) -> [String] {
+    format == .tsv ? parse(bytes, delimiter: 0x09, quoting: false) : parse(bytes, delimiter: 0x2C, quoting: true)
+  }
+
   /// Splits one record (which may contain newlines inside quotes) into fields.
-  static func parse(_ bytes: [UInt8], delimiter: UInt8) -> [String] {
+  static func parse(_ bytes: [UInt8], delimiter: UInt8, quoting: Bool = true) -> [String] {
     var fields: [String] = []
     var field: [UInt8] = []
     var inQuotes = false
+    var fieldWasQuoted = false
     var i = 0
     var end = bytes.count
     // Drop the record's line ending.
@@ -22,11 +30,13 @@ enum CSVRow {
         } else {
           field.append(c)
         }
-      } else if c == 0x22 && field.isEmpty {
+      } else if c == 0x22 && quoting && field.isEmpty && !fieldWasQuoted {
         inQuotes = true
+        fieldWasQuoted = true
       } else if c == delimiter {
         fields.append(String(decoding: field, as: UTF8.self))
         field.removeAll(keepingCapacity: true)
+        fieldWasQuoted = false
       } else {
         field.append(c)
       }

@@ -41,6 +41,8 @@ public struct DataIndex: Sendable {
     var recordLine: Int32 = 1
     var lineHasContent = false
     var inQuotes = false
+    var quotePending = false
+    var atFieldStart = true
     var sawHeader = !delimited
     var headerEnd: Int64 = 0
     index.offsets.reserveCapacity(1024)
@@ -90,25 +92,47 @@ public struct DataIndex: Sendable {
           i = position + 1
         }
       } else {
+        // RFC 4180 for CSV: a quote opens a quoted field only at the start of a field, `""` inside is a
+        // quote, and newlines inside quotes belong to the field. TSV has no quoting.
         let quote: UInt8 = 0x22
+        let delimiter: UInt8 = format == .tsv ? 0x09 : 0x2C
+        let quoting = format == .csv
         while i < n {
           let c = start[i]
-          if c == quote {
-            inQuotes.toggle()
+          i += 1
+          if inQuotes {
+            if quotePending {
+              quotePending = false
+              if c == quote { continue }  // an escaped quote
+              inQuotes = false  // the closing quote; this character is outside
+            } else {
+              if c == quote {
+                quotePending = true
+              } else if c == 0x0A {
+                lineNumber += 1
+              }
+              continue
+            }
+          }
+          if c == quote && quoting && atFieldStart {
+            inQuotes = true
+            atFieldStart = false
+            lineHasContent = true
+          } else if c == delimiter {
+            atFieldStart = true
             lineHasContent = true
           } else if c == 0x0A {
             lineNumber += 1
-            if !inQuotes {
-              let end = base + Int64(i)
-              finishRecord(end: end)
-              recordLine = lineNumber
-              lineStart = end + 1
-              lineHasContent = false
-            }
-          } else if c != 0x0D && c != 0x20 {
-            lineHasContent = true
+            let end = base + Int64(i - 1)
+            finishRecord(end: end)
+            recordLine = lineNumber
+            lineStart = end + 1
+            lineHasContent = false
+            atFieldStart = true
+          } else if c != 0x0D {
+            atFieldStart = false
+            if c != 0x20 { lineHasContent = true }
           }
-          i += 1
         }
       }
       base += Int64(n)
@@ -119,7 +143,7 @@ public struct DataIndex: Sendable {
     index.offsets.append(base)
     if delimited {
       let headerBytes = try Self.readRange(fd: fd, path: path, from: 0, to: headerEnd)
-      index.header = CSVRow.parse(headerBytes, delimiter: format == .tsv ? 0x09 : 0x2C).map {
+      index.header = CSVRow.parse(headerBytes, format: format).map {
         $0.trimming(" ").trimming("\u{FEFF}")
       }
     }

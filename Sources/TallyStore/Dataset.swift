@@ -96,7 +96,7 @@ public final class Dataset {
       return Self.idString(id) ?? ContentHash.taskID(forRecordBytes: bytes)
     case .csv, .tsv:
       guard let column = header.firstIndex(of: spec.idField) else { return ContentHash.taskID(forRecordBytes: bytes) }
-      let fields = CSVRow.parse(bytes, delimiter: spec.format == .tsv ? 0x09 : 0x2C)
+      let fields = CSVRow.parse(bytes, format: spec.format)
       guard column < fields.count, !fields[column].isEmpty else { return ContentHash.taskID(forRecordBytes: bytes) }
       return fields[column]
     case .text:
@@ -128,7 +128,7 @@ public final class Dataset {
       }
       fields = object
     case .csv, .tsv:
-      let values = CSVRow.parse(bytes, delimiter: spec.format == .tsv ? 0x09 : 0x2C)
+      let values = CSVRow.parse(bytes, format: spec.format)
       if values.count != header.count {
         return .failure(
           DataProblem(line: line, reason: "has \(values.count) fields but the header has \(header.count)"))

@@ -106,31 +106,47 @@ public enum LabelLogReader {
     Path.join(labelsFolder, safeFileName(annotator) + ".jsonl")
   }
 
-  /// A file name for an annotator: letters, digits, `.`, `_` and `-` kept, everything else `_`.
+  /// A file name for an annotator: letters, digits, `_` and `-` kept, everything else (and a leading `.`)
+  /// percent-encoded, so two different names never share a file.
   public static func safeFileName(_ annotator: String) -> String {
-    let mapped = annotator.unicodeScalars.map { scalar -> Character in
-      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar) {
-        return Character(scalar)
+    var name = ""
+    for (i, scalar) in annotator.unicodeScalars.enumerated() {
+      let keep =
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+        || (scalar == "." && i > 0)
+      if keep {
+        name.unicodeScalars.append(scalar)
+      } else {
+        for byte in String(scalar).utf8 {
+          let hex = String(byte, radix: 16, uppercase: true)
+          name += "%" + (byte < 16 ? "0" + hex : hex)
+        }
       }
-      return "_"
     }
-    let name = String(mapped)
-    return name.isEmpty || name.hasPrefix(".") ? "_" + name : name
+    return name.isEmpty ? "%" : name
   }
 
-  /// Indexes one annotator's log quickly: per task, the offset and type of its latest record.
-  public static func index(path: String) throws(SystemError) -> LogIndex {
+  /// Indexes one annotator's log quickly: per task, the offset and type of its latest record. A line counts
+  /// only if it has every field a record needs (so the index and the export agree); records of another
+  /// annotator in the file are ignored.
+  public static func index(path: String, annotator: String? = nil) throws(SystemError) -> LogIndex {
     var result = LogIndex()
     // One record is about 300 bytes: reserve once instead of rehashing as the table grows.
     if let size = Files.size(path), size > 0 { result.latest.reserveCapacity(Int(size / 250)) }
+    let keys = ["type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at"]
     try forEachLine(path: path) { offset, lineNumber, line, complete in
-      let values = try? JSONParser.topLevelValues(forKeys: ["type", "task", "event", "guidelines_version"], in: line)
-      // topLevelValues validates the whole line, so a line it accepts is a complete record.
+      // topLevelValues validates the whole line, so a line it accepts is complete JSON.
+      let values = try? JSONParser.topLevelValues(forKeys: keys, in: line)
       guard let values, let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:)) else {
         let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
         result.problems.append(DataProblem(line: lineNumber, reason: what))
         return
       }
+      guard values[4]?.stringValue != nil, let owner = values[5]?.stringValue, values[6]?.stringValue != nil else {
+        result.problems.append(DataProblem(line: lineNumber, reason: "record without id, annotator or submitted_at skipped"))
+        return
+      }
+      if let annotator, owner != annotator { return }
       result.records += 1
       switch type {
       case .answer, .skip:

@@ -40,6 +40,8 @@ public struct GuidelinesState: Sendable, Equatable {
   public var renderedWidth = 0
   /// Opened in this session at the current version (an event record was written).
   public var openedThisVersion = false
+  /// Opened by the app before the first task, because they were new to the annotator.
+  public var openedAtStart = false
 
   public init() {}
 }
@@ -110,12 +112,19 @@ public struct AppState: Sendable, Equatable {
     self.height = height
     self.position = 0
     self.handled = handled
+    self.skippedCount = handled.values.lazy.filter(\.skipped).count
     self.now = now
     self.sessionStart = now
   }
 
   public var doneCount: Int { handled.count }
-  public var skippedCount: Int { handled.values.lazy.filter(\.skipped).count }
+  /// Tasks that can be labeled: the queue less the lines that cannot be read and duplicate ids, once the
+  /// background check has counted them.
+  public var labelableCount: Int {
+    max(0, session.total - (dataSummary.map { $0.malformed + $0.duplicates } ?? 0))
+  }
+  /// Tasks whose latest record is a skip (kept up to date by `update`, not recounted per frame).
+  public internal(set) var skippedCount = 0
   public var atEnd: Bool { position >= session.total }
   public var activeQuestion: Question? {
     session.questions.indices.contains(draft.activeQuestion) ? session.questions[draft.activeQuestion] : nil

@@ -53,6 +53,8 @@ public enum LoadRequest: Sendable, Equatable {
   case nextUnhandled(from: Int)
   /// The first position whose task this annotator skipped.
   case firstSkipped
+  /// The next skipped task after this position, else the first task not yet handled.
+  case nextSkipped(from: Int)
 }
 
 /// A task loaded for display: its queue position, the task (or why its line cannot be read) and the

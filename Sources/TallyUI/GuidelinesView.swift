@@ -45,7 +45,7 @@ enum GuidelinesView {
 enum HelpView {
   static func draw(_ screen: inout Screen, _ state: AppState) {
     let w = min(screen.width - 2, 76)
-    var rows: [(String, String)] = [("1-9 / hotkey", "choose an option: single choice submits, multi-choice toggles, a taxonomy goes down a level")]
+    var rows: [(String, String)] = [("1-9, letters", "choose: single submits, multi toggles, taxonomy goes down")]
     var lines: [StyledLine] = []
     for binding in Keymap.bindings {
       rows.append((binding.keys.map(\.label).joined(separator: " "), binding.help))
@@ -57,7 +57,7 @@ enum HelpView {
       let line = StyledLine([StyledRun(keys, .bold), StyledRun(pad + help)])
       lines += StyledWrap.wrap(line, width: w - 4, restIndent: indent)
     }
-    let h = min(screen.height - 2, lines.count + 3)
+    let h = min(screen.height, lines.count + 2)
     let x = (screen.width - w) / 2
     let y = max(0, (screen.height - h) / 2)
     let box = Rect(x: x, y: y, width: w, height: h)

@@ -50,8 +50,10 @@ public struct Layout: Sendable, Equatable {
     let bottom = h - 2  // first row not available
     let questionLines = QuestionView.lines(state, width: mainWidth - 2).count
     let available = bottom - y
-    // The text keeps at least a third of the room; the question takes what it needs of the rest.
-    let questionHeight = min(questionLines, max(3, available - max(4, available / 3) - 1))
+    // The text keeps at least a third of the room (4 rows while descriptions are shown); the question
+    // takes what it needs of the rest.
+    let textMinimum = state.showDescriptions ? 4 : max(4, available / 3)
+    let questionHeight = min(questionLines, max(3, available - textMinimum - 1))
     let textHeight = available - questionHeight - 1
     layout.text = Rect(x: 1, y: y, width: mainWidth - 2, height: textHeight)
     layout.textRule = y + textHeight

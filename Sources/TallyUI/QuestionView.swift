@@ -21,8 +21,8 @@ public enum QuestionView {
       lines.append(header)
       guard active else { continue }
       if question.kind == .taxonomy, !state.draft.taxonomyPath.isEmpty {
-        let trail = (question.names(at: state.draft.taxonomyPath) ?? []).compactMap { name in
-          displayName(name, in: question)
+        let trail = state.draft.taxonomyPath.indices.compactMap { depth in
+          question.option(at: Array(state.draft.taxonomyPath.prefix(depth + 1)))?.display
         }
         lines.append(StyledLine([StyledRun("  " + trail.joined(separator: " › ") + " ›", .bold),
           StyledRun("   Backspace: up", .dim)]))
@@ -50,15 +50,9 @@ public enum QuestionView {
     }
     var cells: [StyledLine] = []
     var descriptions: [StyledLine?] = []
+    let keys = OptionKeys.assign(options)
     for (i, option) in options.enumerated() {
-      let keyLabel: String
-      if let key = option.key {
-        keyLabel = String(key)
-      } else if i < 9 {
-        keyLabel = String(i + 1)
-      } else {
-        keyLabel = " "
-      }
+      let keyLabel = String(keys[i])
       let isChosen = chosen.contains(option.name)
       let mark: String
       switch question.kind {
@@ -106,27 +100,32 @@ public enum QuestionView {
     return out
   }
 
-  static func displayName(_ name: String, in question: Question) -> String? {
-    guard let path = question.path(toNamed: name) else { return name }
-    var level = question.options
-    var option: AnswerOption?
-    for i in path {
-      option = level[i]
-      level = level[i].children
-    }
-    return option?.display ?? name
+  /// The display name of a single- or multi-choice option.
+  static func displayName(_ name: String, in question: Question) -> String {
+    question.options.first { $0.name == name }?.display ?? name
   }
 
-  /// An answer as text for the screen.
+  /// An answer as text for the screen; a taxonomy path is looked up level by level.
   static func answerText(_ answer: JSONValue, question: Question) -> String {
     switch answer {
-    case .string(let name): return displayName(name, in: question) ?? name
+    case .string(let name): return displayName(name, in: question)
     case .array(let items):
       let names = items.compactMap(\.stringValue)
       if question.kind == .taxonomy {
-        return names.compactMap { displayName($0, in: question) }.joined(separator: " › ")
+        var level = question.options
+        var shown: [String] = []
+        for name in names {
+          if let option = level.first(where: { $0.name == name }) {
+            shown.append(option.display)
+            level = option.children
+          } else {
+            shown.append(name)
+            level = []
+          }
+        }
+        return shown.joined(separator: " › ")
       }
-      return names.compactMap { displayName($0, in: question) }.joined(separator: ", ")
+      return names.map { displayName($0, in: question) }.joined(separator: ", ")
     default: return answer.displayText
     }
   }

@@ -149,9 +149,10 @@ public enum Renderer {
     let w = state.width
     let y = layout.statusRow
     screen.fill(Rect(x: 0, y: y, width: w, height: 1), style: statusStyle)
-    let total = state.session.total
-    let percent = total > 0 ? state.doneCount * 100 / total : 0
-    var parts = ["\(state.doneCount)/\(total) done (\(percent)%)"]
+    let total = state.labelableCount
+    let done = min(state.doneCount, total)
+    let percent = total > 0 ? done * 100 / total : 0
+    var parts = ["\(done)/\(total) done (\(percent)%)"]
     if state.skippedCount > 0 { parts.append("\(state.skippedCount) skipped") }
     parts.append(state.labelsPerHour.map { "\($0)/h" } ?? "–/h")
     parts.append(state.session.annotator)
@@ -188,12 +189,14 @@ public enum Renderer {
     var choose = "1-9 choose"
     if let question = state.activeQuestion {
       let options = App.currentOptions(question, state) ?? []
-      let hotkeys = options.compactMap(\.key)
-      let digits = options.count > 1 ? "1-\(min(9, options.count))" : "1"
-      choose = hotkeys.isEmpty ? "\(digits) choose" : "\(String(hotkeys)) choose"
+      let keys = OptionKeys.assign(options)
+      let isDigits = keys.allSatisfy(\.isNumber)
+      choose = isDigits && keys.count > 1 ? "1-\(keys.count) choose" : "\(String(keys.prefix(12))) choose"
       switch question.kind {
       case .multi: choose += " · Enter submit"
-      case .taxonomy: choose += " · ⌫ up"
+      case .taxonomy:
+        choose += " · ⌫ up"
+        if !question.leafOnly && !state.draft.taxonomyPath.isEmpty { choose += " · Enter pick this" }
       case .single: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
       }
     }

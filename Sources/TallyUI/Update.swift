@@ -10,7 +10,8 @@ public enum App {
     var effects: [Effect] = []
     if state.session.guidelines != nil && !guidelinesSeen {
       effects += openGuidelines(&state, time: time, freshID: freshID)
-      state.message = "The guidelines changed or are new to you: read them, then press g to start."
+      state.guidelines.openedAtStart = true
+      state.message = "New or changed guidelines: read them, then press g to start."
     }
     effects.append(.load(.nextUnhandled(from: 0)))
     return effects
@@ -37,6 +38,8 @@ public enum App {
       guard let pending = state.pendingRecord, pending.id == recordID else { return [] }
       state.pendingRecord = nil
       if let task = pending.task {
+        let wasSkipped = state.handled[task]?.skipped == true
+        state.skippedCount += (pending.type == .skip ? 1 : 0) - (wasSkipped ? 1 : 0)
         state.handled[task] = HandledTask(skipped: pending.type == .skip, logOffset: offset)
         state.submittedThisSession += 1
       }
@@ -87,6 +90,11 @@ public enum App {
     if action == .guidelines || (action == .close && state.guidelines.visible) {
       if state.guidelines.visible {
         state.guidelines.visible = false
+        if state.guidelines.openedAtStart {
+          // Reading the guidelines before the first task is not time spent on that task.
+          state.guidelines.openedAtStart = false
+          if state.draft.answers.isEmpty || state.draft.fromPrediction { state.clock.restart(at: input.time) }
+        }
         relayout(&state)
         return []
       }
@@ -174,17 +182,10 @@ public enum App {
     return []
   }
 
-  /// The option a key picks in the question's current list: its hotkey, or its digit (1–9) when the
-  /// option has no hotkey.
+  /// The option a key picks in the question's current list (see `OptionKeys`).
   static func optionIndex(for key: Key, question: Question, state: AppState) -> Int? {
-    guard case .char(let c) = key, let options = currentOptions(question, state) else { return nil }
-    if let index = options.firstIndex(where: { $0.key == c }) { return index }
-    if let digit = c.wholeNumberValue, c.isASCII, (1...9).contains(digit), digit <= options.count,
-      options[digit - 1].key == nil
-    {
-      return digit - 1
-    }
-    return nil
+    guard case .char(let c) = key, c != " ", let options = currentOptions(question, state) else { return nil }
+    return OptionKeys.assign(options).firstIndex(of: c)
   }
 
   static func currentOptions(_ question: Question, _ state: AppState) -> [AnswerOption]? {
@@ -226,8 +227,21 @@ public enum App {
       state.message = "Choose at least one option (digits toggle), then Enter."
       return []
     }
+    if question.kind == .taxonomy, !question.leafOnly, !state.draft.taxonomyPath.isEmpty,
+      let names = question.names(at: state.draft.taxonomyPath)
+    {
+      // Enter inside a branch answers with the branch itself ("the deepest node that fits").
+      let current = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue) ?? []
+      if !current.starts(with: names) || current.count <= names.count {
+        state.draft.answers[question.name] = .array(names.map(JSONValue.string))
+        state.draft.fromPrediction = false
+      }
+    }
     if question.kind == .taxonomy, state.draft.answers[question.name] == nil {
-      state.message = "Choose down to a leaf of the taxonomy (Backspace goes up)."
+      state.message =
+        question.leafOnly
+        ? "Choose down to a leaf of the taxonomy (Backspace goes up)."
+        : "Choose a branch (Enter inside it picks it) or go down to a leaf."
       return []
     }
     if question.kind == .single && question.required && state.draft.answers[question.name] == nil {
@@ -267,7 +281,12 @@ public enum App {
       tool: state.session.toolVersion, supersedes: state.draft.previousRecordID,
       acceptedPrediction: predicted.isEmpty ? nil : predicted == state.draft.answers)
     state.pendingRecord = record
-    state.pendingLoad = edit ? .exact(state.position + 1) : .nextUnhandled(from: state.position + 1)
+    if state.handled[task.id]?.skipped == true {
+      // Answering a task skipped earlier (revisiting skips): on to the next skipped one.
+      state.pendingLoad = .nextSkipped(from: state.position + 1)
+    } else {
+      state.pendingLoad = edit ? .exact(state.position + 1) : .nextUnhandled(from: state.position + 1)
+    }
     return [.append(record)]
   }
 

@@ -10,17 +10,12 @@ import Testing
   @Test func twoProcessesAppendingToOneLogLoseNothing() throws {
     let folder = try TemporaryFolder()
     let log = folder.path + "/shared.jsonl"
-    let processes = try ["a", "b"].map { name -> Process in
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TmuxSession.tallyBinary)
-      process.arguments = ["log-stress", "--log", log, "--annotator", name, "--count", "300"]
-      try process.run()
-      return process
-    }
-    for process in processes {
-      process.waitUntilExit()
-      #expect(process.terminationStatus == 0)
-    }
+    let binary = TmuxSession.tallyBinary
+    let one = "'\(binary)' log-stress --log '\(log)' --count 300 --annotator"
+    // Two processes at once; `wait PID` returns each one's status.
+    let script = "\(one) a & A=$!; \(one) b & B=$!; wait $A || exit 1; wait $B || exit 2"
+    let result = try TmuxSession.run(["sh", "-c", script])
+    #expect(result.status == 0, "\(result.output)")
     let lines = try folder.read("shared.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines.last == "")
     let records = lines.dropLast().map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

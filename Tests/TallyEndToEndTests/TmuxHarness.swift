@@ -7,6 +7,9 @@ final class TmuxSession {
   let width: Int
   let height: Int
 
+  /// A tmux server of our own, so tests never touch (or inherit signal masks from) a user's server.
+  static let socket = "tally-e2e-\(getpid())"
+
   /// The `tally` binary built next to this test bundle.
   static var tallyBinary: String {
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -28,24 +31,24 @@ final class TmuxSession {
     var env = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
     for (k, v) in environment { env += " \(k)=\(v)" }
     let shell = "cd '\(directory)' && env \(env) \(command); printf '\\r\\nTALLY-EXIT=%s\\r\\n' $?; sleep 30"
-    let result = try Self.run(["tmux", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell])
+    let result = try Self.run(["tmux", "-L", Self.socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell])
     guard result.status == 0 else { throw HarnessError("tmux new-session failed: \(result.output)") }
   }
 
-  deinit { _ = try? Self.run(["tmux", "kill-session", "-t", name]) }
+  deinit { _ = try? Self.run(["tmux", "-L", Self.socket, "kill-session", "-t", name]) }
 
   /// Sends keys as tmux key names (e.g. "Left", "Enter", "1").
   func send(_ keys: String...) throws {
-    for key in keys { _ = try Self.run(["tmux", "send-keys", "-t", name, key]) }
+    for key in keys { _ = try Self.run(["tmux", "-L", Self.socket, "send-keys", "-t", name, key]) }
   }
 
   /// Sends text literally.
   func type(_ text: String) throws {
-    _ = try Self.run(["tmux", "send-keys", "-t", name, "-l", text])
+    _ = try Self.run(["tmux", "-L", Self.socket, "send-keys", "-t", name, "-l", text])
   }
 
   func capture() throws -> String {
-    try Self.run(["tmux", "capture-pane", "-p", "-J", "-t", name]).output
+    try Self.run(["tmux", "-L", Self.socket, "capture-pane", "-p", "-J", "-t", name]).output
   }
 
   /// Waits until the screen contains `text`; fails the test with the screen if it never does.
@@ -64,7 +67,7 @@ final class TmuxSession {
 
   /// The process id of the program running in the pane (the child of the pane's shell).
   func programPID() throws -> Int32? {
-    let shell = try Self.run(["tmux", "display-message", "-p", "-t", name, "#{pane_pid}"]).output
+    let shell = try Self.run(["tmux", "-L", Self.socket, "display-message", "-p", "-t", name, "#{pane_pid}"]).output
       .trimmingCharacters(in: .whitespacesAndNewlines)
     let children = try Self.run(["pgrep", "-P", shell]).output.split(separator: "\n")
     for child in children {
@@ -75,19 +78,47 @@ final class TmuxSession {
     return nil
   }
 
+  /// Runs a command and waits for it, with output captured through a file. Uses posix_spawn and waitpid
+  /// on that one pid: Foundation's Process can miss a child's exit while Swift Testing's exit-test monitor
+  /// is watching children, and a pipe would be held open by a tmux server the command starts.
   @discardableResult
   static func run(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outputPath = NSTemporaryDirectory() + "tally-run-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    var command = ["/usr/bin/env"] + arguments
+    if let directory {
+      // env has no chdir option everywhere: go through sh.
+      command = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + arguments
+    }
+    var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    // The test runner's threads block signals, and a spawned child inherits that mask: a shell would
+    // then never see SIGCHLD and a tmux server never SIGWINCH. Start children with a clean mask.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGPIPE] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, command[0], &actions, &attributes, &argv, environ)
+    guard spawned == 0 else { throw HarnessError("cannot run \(arguments): error \(spawned)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+    let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    return (exitCode, String(decoding: data, as: UTF8.self))
   }
 }
 

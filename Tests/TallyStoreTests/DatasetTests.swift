@@ -111,3 +111,24 @@ import Testing
 
   static let pinnedSeed1: [Int32] = [4, 3, 2, 7, 5, 6, 0, 1]
 }
+
+@Suite struct DelimitedDataTests {
+  @Test func aStrayQuoteInsideAFieldDoesNotSwallowRows() throws {
+    let scratch = Scratch()
+    scratch.write("d.csv", "id,text\n1,\"Great\" he said\n2,a 5\" screen\n3,fine\n")
+    let csv = try Dataset(path: scratch.file("d.csv"), spec: DataSpec(format: .csv))
+    #expect(csv.count == 3)
+    #expect(try csv.task(at: 0).get().text == "Great he said")
+    #expect(try csv.task(at: 1).get().text == "a 5\" screen")
+    #expect(try csv.task(at: 2).get().text == "fine")
+  }
+
+  @Test func tsvHasNoQuoting() throws {
+    let scratch = Scratch()
+    scratch.write("d.tsv", "id\ttext\n1\tok\n2\t\"Awful, avoid\n3\tfine\n")
+    let tsv = try Dataset(path: scratch.file("d.tsv"), spec: DataSpec(format: .tsv))
+    #expect(tsv.count == 3)
+    #expect(try tsv.task(at: 1).get().text == "\"Awful, avoid")
+    #expect(try tsv.task(at: 2).get().id == "3")
+  }
+}

@@ -151,10 +151,29 @@ func record(_ id: String, task: String, answer: String, at time: Double, superse
     }
   }
 
-  @Test func annotatorNamesBecomeSafeFileNames() {
+  @Test func annotatorNamesBecomeSafeDistinctFileNames() {
     #expect(LabelLogReader.safeFileName("alice") == "alice")
-    #expect(LabelLogReader.safeFileName("../../etc/passwd") == "_.._.._etc_passwd")
-    #expect(LabelLogReader.safeFileName("José Ñ") == "José_Ñ")
-    #expect(LabelLogReader.safeFileName(".hidden") == "_.hidden")
+    #expect(LabelLogReader.safeFileName("../../etc/passwd") == "%2E.%2F..%2Fetc%2Fpasswd")
+    #expect(LabelLogReader.safeFileName("José Ñ") == "José%20Ñ")
+    #expect(LabelLogReader.safeFileName("a b") != LabelLogReader.safeFileName("a_b"))
+    #expect(LabelLogReader.safeFileName(".hidden") == "%2Ehidden")
+    #expect(LabelLogReader.safeFileName("") == "%")
+  }
+
+  @Test func theIndexKeepsOnlyCompleteRecordsOfItsAnnotator() throws {
+    let scratch = Scratch()
+    let a = record("r1", task: "t1", answer: "a", at: 1000).jsonLine
+    var other = record("r2", task: "t2", answer: "b", at: 1001)
+    other.annotator = "someone-else"
+    scratch.write("ann.jsonl", a + "\n" + other.jsonLine + "\n" + #"{"type":"answer","task":"t3"}"# + "\n")
+    let index = try LabelLogReader.index(path: scratch.file("ann.jsonl"), annotator: "ann")
+    #expect(index.latest.keys.sorted() == ["t1"])
+    #expect(index.problems.map(\.line) == [3])
+  }
+
+  @Test func aHugeLineNumberIsNotACrash() throws {
+    let line = #"{"v":1,"id":"r1","type":"answer","task":"t1","line":1e20,"annotator":"a","answers":{},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"#
+    let record = try LabelRecord(json: JSONParser.parse(line))
+    #expect(record.line == nil)
   }
 }

@@ -65,11 +65,11 @@ import Testing
     expectScreen(Renderer.render(described), Self.described70x18, name: "described70x18")
   }
 
-  @Test func helpListsEveryKey() {
-    var state = Fixture.state(width: 80, height: 30)
+  @Test func helpListsEveryKeyAt80x24() {
+    var state = Fixture.state(width: 80, height: 24)
     _ = state.press(.char("?"))
     let screen = Renderer.render(state)
-    expectScreen(screen, Self.help80x30, name: "help80x30")
+    expectScreen(screen, Self.help80x24, name: "help80x24")
     for binding in Keymap.bindings { #expect(screen.text.contains(binding.help), "help misses \(binding.action)") }
   }
 
@@ -257,13 +257,10 @@ import Testing
      0/3 done (0%) · –/h · ana
      1-3 choose · s skip · ← back · g guidelines · ? keys · q quit
     """
-  static let help80x30 = """
-     Tally · demo · task t1                                                  1 of 3
-     lang: en
-     T┌─ Keys — any key closes ──────────────────────────────────────────────────┐
-      │ 1-9 / hotkey  choose an option: single choice submits, multi-choice      │
-      │               toggles, a taxonomy goes down a level                      │
-      │ Enter         submit / accept the preselected answer                     │
+  static let help80x24 = """
+     T┌─ Keys — any key closes ──────────────────────────────────────────────────┐3
+     l│ 1-9, letters  choose: single submits, multi toggles, taxonomy goes down  │
+     T│ Enter         submit / accept the preselected answer                     │
       │ s             skip the task (asks for an optional reason)                │
       │ ← u           back to the previous task                                  │
       │ →             forward to the next task                                   │
@@ -278,15 +275,12 @@ import Testing
       │ PgUp          scroll up a page                                           │
       │ g             open or close the guidelines                               │
       │ /             search the guidelines                                      │
-      │ n             next search match                                          │
-      │ N             previous search match                                      │
+    ──│ n             next search match                                          │──
+     S│ N             previous search match                                      │
       │ Esc           close the pane or dialog                                   │
-    ──│ ?             this list of keys                                          │──
-     S│ q Ctrl-C      quit (every submitted label is already saved)              │
-      │                                                                          │
-      └──────────────────────────────────────────────────────────────────────────┘
-      3  ( ) Neutral
-     0/3 done (0%) · –/h · ana
+      │ ?             this list of keys                                          │
+      │ q Ctrl-C      quit (every submitted label is already saved)              │
+     0└──────────────────────────────────────────────────────────────────────────┘
      1-3 choose · s skip · ← back · → next · g guidelines · ? keys · q quit
     """
   static let multi70x16 = """

@@ -226,4 +226,55 @@ import Testing
     #expect(state.press(.char("r")) == [.load(.firstSkipped)])
     #expect(state.press(.left) == [.load(.exact(2))])
   }
+
+  @Test func enterInsideABranchPicksItWhenTheTaxonomyAllowsBranches() {
+    var topics = Fixture.topics
+    topics.leafOnly = false
+    var state = Fixture.state([topics])
+    _ = state.press(.char("b"))
+    _ = state.press(.char("1"))  // inside Billing › Refunds
+    let effects = state.press(.enter, id: "r1")
+    guard case .append(let record) = effects.first else {
+      Issue.record("expected an append")
+      return
+    }
+    #expect(record.answers["topic"] == .array(["billing", "refunds"]))
+    // With leaf_only (the default) Enter inside a branch asks for a leaf.
+    var strict = Fixture.state([Fixture.topics])
+    _ = strict.press(.char("b"))
+    #expect(strict.press(.enter) == [])
+    #expect(strict.message == "Choose down to a leaf of the taxonomy (Backspace goes up).")
+  }
+
+  @Test func answeringARevisitedSkipGoesOnToTheNextSkip() {
+    let skip = LabelRecord(id: "s1", type: .skip, task: "t1", annotator: "ana", submittedAt: 900, tool: "t")
+    var state = Fixture.state(previous: skip, handled: ["t1": HandledTask(skipped: true, logOffset: 0)])
+    #expect(state.skippedCount == 1)
+    _ = state.press(.char("2"), id: "r2")
+    #expect(App.update(&state, Input(.appended(recordID: "r2", offset: 10), time: 1002)) == [.load(.nextSkipped(from: 1))])
+    #expect(state.skippedCount == 0)
+    #expect(state.handled["t1"] == HandledTask(skipped: false, logOffset: 10))
+  }
+
+  @Test func everyOptionOfALongListHasAKey() {
+    let options = (1...12).map { AnswerOption(name: "c\($0)") } + [AnswerOption(name: "x", key: "a")]
+    let keys = OptionKeys.assign(options)
+    #expect(String(keys) == "123456789bcea")
+    let question = Question(name: "label", kind: .single, options: options)
+    var state = Fixture.state([question])
+    let effects = state.press(.char("c"), id: "r1")
+    guard case .append(let record) = effects.first else {
+      Issue.record("expected an append")
+      return
+    }
+    #expect(record.answers["label"] == .string("c11"))
+  }
+
+  @Test func progressLeavesOutLinesThatCannotBeLabeled() {
+    var state = Fixture.state(total: 10, handled: ["a": HandledTask(skipped: false, logOffset: 0)])
+    #expect(state.labelableCount == 10)
+    _ = App.update(&state, Input(.dataChecked(DataSummary(malformed: 2, duplicates: 1)), time: 1001))
+    #expect(state.labelableCount == 7)
+    #expect(Renderer.render(state).text.contains("1/7 done (14%)"))
+  }
 }
