@@ -44,7 +44,6 @@ let package = Package(
     .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
     .testTarget(name: "TallyUITests", dependencies: ["TallyUI", "TallyCore"]),
     .testTarget(name: "TallyStoreTests", dependencies: ["TallyStore", "TallyCore"]),
-    .testTarget(name: "TallyCLITests", dependencies: ["TallyCLI", "TallyStore", "TallyCore", "TallyTerminal"]),
     .testTarget(name: "TallyTerminalTests", dependencies: ["TallyTerminal", "TallyUI", "TallyCore"]),
     // Drives the built `tally` binary in tmux; depends on it so `swift test` builds it first.
     .testTarget(name: "TallyEndToEndTests", dependencies: ["tally", "TallyStore", "TallyCore"]),

@@ -13,11 +13,14 @@ public enum QuestionView {
       if questions.count > 1 {
         header.runs.append(StyledRun(active ? "▸ " : "  ", .bold))
       }
-      header.runs.append(StyledRun(question.prompt, active ? .bold : .dim))
-      if question.kind == .multi && active { header.runs.append(StyledRun("  (toggle, then Enter)", .dim)) }
       if !active, let answer = state.draft.answers[question.name] {
-        header.runs.append(StyledRun("  = " + answerText(answer, question: question), .plain))
+        // The answer first, so it stays visible when a long prompt is cut at the edge.
+        header.runs.append(StyledRun("✓ " + answerText(answer, question: question), .bold))
+        header.runs.append(StyledRun("  " + question.prompt, .dim))
+      } else {
+        header.runs.append(StyledRun(question.prompt, active ? .bold : .dim))
       }
+      if question.kind == .multi && active { header.runs.append(StyledRun("  (toggle, then Enter)", .dim)) }
       lines.append(header)
       guard active else { continue }
       if question.kind == .taxonomy, !state.draft.taxonomyPath.isEmpty {
