@@ -135,6 +135,11 @@ public enum Renderer {
       StyledLine("Every label is saved in the project folder \(state.session.projectFolder)."),
       StyledLine(""),
     ]
+    let open = state.labelableCount - state.doneCount
+    if open > 0 {
+      lines.insert(StyledLine("\(open) task\(open == 1 ? " was" : "s were") passed over with → and not answered yet."), at: 3)
+      lines.append(StyledLine("Enter  go to the first task not answered yet"))
+    }
     if state.skippedCount > 0 { lines.append(StyledLine("r  revisit the skipped tasks")) }
     lines.append(StyledLine("←  go back through your answers"))
     lines.append(StyledLine("q  quit"))
@@ -185,7 +190,11 @@ public enum Renderer {
     if layout.guidelinesFullScreen {
       return fit(["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
     }
-    if state.atEnd { return fit(["← back", "r revisit skipped", "g guidelines", "? keys", "q quit"], width: state.width) }
+    if state.atEnd {
+      var items = ["← back", "r revisit skipped", "g guidelines", "? keys", "q quit"]
+      if state.doneCount < state.labelableCount { items.insert("Enter open tasks", at: 0) }
+      return fit(items, width: state.width)
+    }
     var choose = "1-9 choose"
     if let question = state.activeQuestion {
       let options = App.currentOptions(question, state) ?? []

@@ -127,6 +127,9 @@ public enum App {
     if state.atEnd {
       switch action {
       case .back: return state.session.total > 0 ? [.load(.exact(state.session.total - 1))] : []
+      case .submit:
+        // Tasks passed over with → are still open: Enter goes to the first of them.
+        return state.doneCount < state.labelableCount ? [.load(.nextUnhandled(from: 0))] : []
       case .revisitSkipped:
         if state.skippedCount == 0 {
           state.message = "No skipped tasks."

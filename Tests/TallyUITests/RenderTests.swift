@@ -308,15 +308,15 @@ import Testing
       ✓ End of the queue
 
       2 of 3 tasks handled: 1 answered, 1 skipped.
+      1 task was passed over with → and not answered yet.
       Every label is saved in the project folder demo.
 
+      Enter  go to the first task not answered yet
       r  revisit the skipped tasks
       ←  go back through your answers
       q  quit
 
-
-
      2/3 done (66%) · 1 skipped · –/h · ana
-     ← back · r revisit skipped · g guidelines · ? keys · q quit
+     Enter open tasks · ← back · r revisit skipped · g guidelines · ? keys
     """
 }

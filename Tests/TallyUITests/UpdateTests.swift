@@ -277,4 +277,11 @@ import Testing
     #expect(state.labelableCount == 7)
     #expect(Renderer.render(state).text.contains("1/7 done (14%)"))
   }
+
+  @Test func tasksPassedOverWithForwardAreOfferedAtTheEnd() {
+    var state = Fixture.state(total: 3, handled: ["a": HandledTask(skipped: false, logOffset: 0)])
+    _ = App.update(&state, Input(.loaded(.end(total: 3)), time: 1001))
+    #expect(state.press(.enter) == [.load(.nextUnhandled(from: 0))])
+    #expect(Renderer.render(state).text.contains("2 tasks were passed over with → and not answered yet."))
+  }
 }
