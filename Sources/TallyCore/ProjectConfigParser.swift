@@ -137,22 +137,10 @@ public enum ProjectConfigParser {
             fix: "use one of: \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
       }
-      var required = true
-      if let requiredNode = fields["required"] {
-        if let raw = string(requiredNode, key: "required"), let value = Self.bool(raw) {
-          required = value
-        } else {
-          error(requiredNode, "`required` must be true or false")
-        }
-      }
-      var leafOnly = true
-      if let leafNode = fields["leaf_only"] {
-        if let raw = string(leafNode, key: "leaf_only"), let value = Self.bool(raw) {
-          leafOnly = value
-        } else {
-          error(leafNode, "`leaf_only` must be true or false")
-        }
-        if kind != .taxonomy { error(leafNode, "`leaf_only` applies to taxonomy questions only") }
+      let required = flag(fields["required"], key: "required") ?? true
+      let leafOnly = flag(fields["leaf_only"], key: "leaf_only") ?? true
+      if let leafNode = fields["leaf_only"], kind != .taxonomy {
+        error(leafNode, "`leaf_only` applies to taxonomy questions only")
       }
       let prompt = string(fields["prompt"], key: "prompt")
       var options: [AnswerOption] = []
@@ -288,6 +276,14 @@ public enum ProjectConfigParser {
           node, "\(what) `\(name)` must be letters, digits, `_`, `-` or `.`",
           fix: "put free text in `display:` and keep `name:` an identifier")
       }
+    }
+
+    /// A true/false value; reports anything else.
+    mutating func flag(_ node: Node?, key: String) -> Bool? {
+      guard let node else { return nil }
+      if let raw = string(node, key: key), let value = Self.bool(raw) { return value }
+      error(node, "`\(key)` must be true or false")
+      return nil
     }
 
     static func bool(_ raw: String) -> Bool? {

@@ -12,6 +12,10 @@ final class TmuxSession {
 
   /// The `tally` binary built next to this test bundle.
   static var tallyBinary: String {
+    // TALLY_BINARY runs the same tests against another build (e.g. .build-release/release/tally).
+    if let override = ProcessInfo.processInfo.environment["TALLY_BINARY"], !override.isEmpty {
+      return URL(fileURLWithPath: override).standardizedFileURL.path
+    }
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
     for _ in 0..<4 {
