@@ -17,6 +17,11 @@ public enum Prediction {
     return result
   }
 
+  /// A taxonomy path is an answer if it ends at a leaf, or anywhere when branches may be answers.
+  static func isAnswer(_ path: [Int], _ question: Question) -> Bool {
+    !path.isEmpty && (!question.leafOnly || question.options(at: path)?.isEmpty == true)
+  }
+
   static func answer(from value: JSONValue, for question: Question) -> JSONValue? {
     switch question.kind {
     case .single:
@@ -32,16 +37,16 @@ public enum Prediction {
       return valid.isEmpty ? nil : .array(valid.map(JSONValue.string))
     case .taxonomy:
       if let names = value.arrayValue?.compactMap(\.stringValue), let path = question.indices(of: names),
-        question.options(at: path)?.isEmpty == true
+        isAnswer(path, question)
       {
         return .array(names.map(JSONValue.string))
       }
       if let name = value.stringValue {
         let parts = name.split(separator: "/").map(String.init)
-        if parts.count > 1, let path = question.indices(of: parts), question.options(at: path)?.isEmpty == true {
+        if parts.count > 1, let path = question.indices(of: parts), isAnswer(path, question) {
           return .array(parts.map(JSONValue.string))
         }
-        if let path = question.path(toNamed: name), question.options(at: path)?.isEmpty == true,
+        if let path = question.path(toNamed: name), isAnswer(path, question),
           let names = question.names(at: path)
         {
           return .array(names.map(JSONValue.string))

@@ -149,3 +149,33 @@ import Testing
     #expect(try LabelRecord(json: JSONParser.parse(line)) == record)
   }
 }
+
+@Suite struct PredictionTests {
+  let topics = Question(
+    name: "topic", kind: .taxonomy,
+    options: [
+      AnswerOption(name: "billing", children: [AnswerOption(name: "refunds", children: [AnswerOption(name: "full")])]),
+      AnswerOption(name: "other"),
+    ])
+
+  func task(_ prediction: JSONValue) -> LabelTask {
+    LabelTask(id: "t", line: 1, fields: JSONObject(), text: "x", prediction: prediction)
+  }
+
+  @Test func taxonomyPredictionsAsPathLeafNameOrSlashes() {
+    #expect(Prediction.answers(for: task(["billing", "refunds", "full"]), questions: [topics])["topic"] == ["billing", "refunds", "full"])
+    #expect(Prediction.answers(for: task("full"), questions: [topics])["topic"] == ["billing", "refunds", "full"])
+    #expect(Prediction.answers(for: task("billing/refunds/full"), questions: [topics])["topic"] == ["billing", "refunds", "full"])
+    // A branch is only an answer when the question allows branches.
+    #expect(Prediction.answers(for: task("refunds"), questions: [topics]).isEmpty)
+    var branches = topics
+    branches.leafOnly = false
+    #expect(Prediction.answers(for: task("refunds"), questions: [branches])["topic"] == ["billing", "refunds"])
+  }
+
+  @Test func predictionsKeyedByQuestion() {
+    let urgency = Question(name: "urgency", kind: .single, options: [AnswerOption(name: "low"), AnswerOption(name: "high")])
+    let prediction: JSONValue = .object(JSONObject([("urgency", "high"), ("topic", "other"), ("nope", "x")]))
+    #expect(Prediction.answers(for: task(prediction), questions: [topics, urgency]) == JSONObject([("topic", ["other"]), ("urgency", "high")]))
+  }
+}
