@@ -23,18 +23,21 @@ struct LabelCommand: ParsableCommand {
   @Flag(help: "Quick start: allow several labels per task.")
   var multi = false
 
+  @Option(help: "Quick start: a 1–N rating (N from 2 to 10) instead of labels.")
+  var rating: Int?
+
   @Option(help: "Who is labeling (default: the login name).")
   var annotator: String?
 
   func run() throws {
-    let project = try Self.resolveProject(target: target, labels: labels, multi: multi)
+    let project = try Self.resolveProject(target: target, labels: labels, multi: multi, rating: rating)
     let session = LabelSession(project: project, annotator: Annotator.resolve(annotator))
     let code = session.run()
     if code != 0 { throw ExitCode(code) }
   }
 
   /// A project from a folder/tally.yaml, or a quick-start project for a data file.
-  static func resolveProject(target: String, labels: String?, multi: Bool) throws -> Project {
+  static func resolveProject(target: String, labels: String?, multi: Bool, rating: Int? = nil) throws -> Project {
     let isProject = target.hasSuffix(".yaml") || target.hasSuffix(".yml") || isDirectory(target)
     do {
       if isProject {
@@ -44,14 +47,17 @@ struct LabelCommand: ParsableCommand {
         return try Project.load(target)
       }
       let list = (labels ?? "").split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
-      if list.isEmpty && !ProjectFiles.quickStartExists(forData: target) {
+      if let rating, !(2...10).contains(rating) {
+        throw ProjectError([Diagnostic(file: target, "--rating must be from 2 to 10", fix: "for example --rating 5")])
+      }
+      if list.isEmpty && rating == nil && !ProjectFiles.quickStartExists(forData: target) {
         throw ProjectError([
           Diagnostic(
             file: target, "no labels given",
             fix: "run `tally label \(target) --labels a,b,c`, or `tally init` to write a project file")
         ])
       }
-      return try ProjectFiles.prepareQuickStart(dataPath: target, labels: list, multi: multi)
+      return try ProjectFiles.prepareQuickStart(dataPath: target, labels: list, multi: multi, rating: rating)
     } catch let error as ProjectError {
       StandardError.print(error.description)
       throw ExitCode(2)

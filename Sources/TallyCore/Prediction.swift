@@ -24,6 +24,12 @@ public enum Prediction {
 
   static func answer(from value: JSONValue, for question: Question) -> JSONValue? {
     switch question.kind {
+    case .rating:
+      let number = value.doubleValue ?? value.stringValue.flatMap(Double.init)
+      guard let number, number == number.rounded(), number >= 1, number <= Double(question.options.count) else {
+        return nil
+      }
+      return .number(number)
     case .single:
       guard let name = value.stringValue ?? value.arrayValue?.first?.stringValue,
         question.options.contains(where: { $0.name == name })

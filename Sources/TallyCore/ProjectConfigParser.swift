@@ -7,7 +7,7 @@ public enum ProjectConfigParser {
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
     "seed", "questions",
   ]
-  public static let questionKeys = ["name", "prompt", "type", "options", "required", "leaf_only"]
+  public static let questionKeys = ["name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high"]
   public static let optionKeys = ["name", "display", "description", "key", "children"]
   /// Keys the labeling screen uses itself; option hotkeys may not take them.
   public static let reservedKeys: Set<Character> = ["s", "u", "g", "q", "d", "r", "j", "k", "?", "/", "n", "N"]
@@ -144,7 +144,9 @@ public enum ProjectConfigParser {
       }
       let prompt = string(fields["prompt"], key: "prompt")
       var options: [AnswerOption] = []
-      if let optionsNode = fields["options"] {
+      if kind == .rating {
+        options = parseRating(fields, node: node, name: name)
+      } else if let optionsNode = fields["options"] {
         options = parseOptions(optionsNode, kind: kind, depth: 0)
         if options.isEmpty { error(optionsNode, "question `\(name)` has no options", fix: "list at least two options") }
       } else {
@@ -152,6 +154,29 @@ public enum ProjectConfigParser {
       }
       questionNodes.append(node)
       return Question(name: name, prompt: prompt, kind: kind, options: options, required: required, leafOnly: leafOnly)
+    }
+
+    /// A rating's values become options named "1"…"N" (keys 1–9, and 0 for 10); `low`/`high` label the ends.
+    mutating func parseRating(_ fields: [String: Node], node: Node, name: String) -> [AnswerOption] {
+      if let optionsNode = fields["options"] {
+        error(optionsNode, "a rating has a `scale`, not `options`", fix: "write `scale: 5` (2 to 10)")
+      }
+      guard let scaleNode = fields["scale"] else {
+        error(node, "rating `\(name)` needs a `scale`", fix: "add `scale: 5` (2 to 10)")
+        return []
+      }
+      guard let raw = string(scaleNode, key: "scale"), let scale = Int(raw), (2...10).contains(scale) else {
+        error(scaleNode, "`scale` must be a whole number from 2 to 10")
+        return []
+      }
+      let low = string(fields["low"], key: "low")
+      let high = string(fields["high"], key: "high")
+      return (1...scale).map { value in
+        var display = String(value)
+        if value == 1, let low { display += " — " + low }
+        if value == scale, let high { display += " — " + high }
+        return AnswerOption(name: String(value), display: display, key: value == 10 ? "0" : nil)
+      }
     }
 
     mutating func parseOptions(_ node: Node, kind: QuestionKind, depth: Int) -> [AnswerOption] {

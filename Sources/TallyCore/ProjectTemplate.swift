@@ -3,7 +3,7 @@ public enum ProjectTemplate {
   /// The YAML text. `dataPath` is written as given (relative to the project folder).
   public static func yaml(
     name: String, dataPath: String, format: DataFormat, labels: [String], multi: Bool,
-    textField: String = "text", guidelines: String? = nil
+    textField: String = "text", guidelines: String? = nil, rating: Int? = nil
   ) -> String {
     var out = """
       # Tally project file. Every key is checked: run `tally validate <folder>` after editing.
@@ -40,6 +40,21 @@ public enum ProjectTemplate {
       # The questions asked of each task. type: single (one option), multi (several, Enter submits)
       # or taxonomy (options with `children:`, any depth). Options may set `display`, `description`, `key`.
       questions:
+
+      """
+    if let rating {
+      out += """
+          - name: label
+            prompt: How would you rate it?
+            type: rating
+            scale: \(rating)
+            low: worst
+            high: best
+
+        """
+      return out
+    }
+    out += """
         - name: label
           prompt: Which label fits?
           type: \(multi ? "multi" : "single")

@@ -6,6 +6,8 @@ public enum QuestionKind: String, Sendable, Equatable, CaseIterable {
   case multi
   /// A path through a tree of options of any depth.
   case taxonomy
+  /// A number on a 1–N scale, one key per value.
+  case rating
 }
 
 /// One answer option, possibly with children (taxonomies).

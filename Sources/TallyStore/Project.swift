@@ -110,8 +110,9 @@ public enum ProjectFiles {
   }
 
   /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same labels.
-  public static func prepareQuickStart(dataPath: String, labels: [String], multi: Bool) throws(ProjectError) -> Project
-  {
+  public static func prepareQuickStart(
+    dataPath: String, labels: [String], multi: Bool, rating: Int? = nil
+  ) throws(ProjectError) -> Project {
     let absolute = Path.absolute(dataPath)
     guard Files.exists(absolute) else {
       throw ProjectError([Diagnostic(file: Path.display(absolute), "data file not found", fix: "check the path")])
@@ -129,7 +130,14 @@ public enum ProjectFiles {
       let project = try Project.load(folder)
       let existing = project.config.questions.first?.options.map(\.name) ?? []
       let kind = project.config.questions.first?.kind
-      if !labels.isEmpty && (existing != labels || kind != (multi ? .multi : .single)) {
+      if let rating, kind != .rating || existing.count != rating {
+        throw ProjectError([
+          Diagnostic(
+            file: Path.display(configPath), "this quick-start project was not made with --rating \(rating)",
+            fix: "label it as it is: `tally label \(Path.display(folder))`, or edit \(Path.display(configPath))")
+        ])
+      }
+      if rating == nil && !labels.isEmpty && (existing != labels || kind != (multi ? .multi : .single)) {
         throw ProjectError([
           Diagnostic(
             file: Path.display(configPath),
@@ -141,14 +149,14 @@ public enum ProjectFiles {
       }
       return project
     }
-    guard !labels.isEmpty else {
+    guard !labels.isEmpty || rating != nil else {
       throw ProjectError([
-        Diagnostic(file: Path.display(absolute), "no labels given", fix: "add --labels a,b,c")
+        Diagnostic(file: Path.display(absolute), "no labels given", fix: "add --labels a,b,c (or --rating N)")
       ])
     }
     let yaml = ProjectTemplate.yaml(
       name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, labels: labels,
-      multi: multi)
+      multi: multi, rating: rating)
     // Check the labels before writing anything.
     let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
     if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }

@@ -41,6 +41,7 @@ public enum QuestionView {
     var chosen: Set<String> = []
     switch answer {
     case .string(let name): chosen = [name]
+    case .number(let value): chosen = [JSONValue.number(value).displayText]
     case .array(let items):
       if question.kind == .taxonomy {
         // Mark the node on this level that lies on the answer's path.
@@ -60,7 +61,7 @@ public enum QuestionView {
       let mark: String
       switch question.kind {
       case .multi: mark = isChosen ? "[x]" : "[ ]"
-      case .single, .taxonomy: mark = isChosen ? "(•)" : "( )"
+      case .single, .taxonomy, .rating: mark = isChosen ? "(•)" : "( )"
       }
       var line = StyledLine()
       line.runs.append(StyledRun(" \(keyLabel) ", Style(bold: true, reverse: true)))

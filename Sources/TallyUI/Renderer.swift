@@ -206,7 +206,7 @@ public enum Renderer {
       case .taxonomy:
         choose += " · ⌫ up"
         if !question.leafOnly && !state.draft.taxonomyPath.isEmpty { choose += " · Enter pick this" }
-      case .single: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
+      case .single, .rating: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
       }
     }
     var items = [choose]

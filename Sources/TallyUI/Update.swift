@@ -203,6 +203,9 @@ public enum App {
     case .single:
       state.draft.answers[question.name] = .string(option.name)
       return advance(&state, input)
+    case .rating:
+      state.draft.answers[question.name] = .number(Double(index + 1))
+      return advance(&state, input)
     case .multi:
       var chosen = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue) ?? []
       if let at = chosen.firstIndex(of: option.name) { chosen.remove(at: at) } else { chosen.append(option.name) }
@@ -247,7 +250,9 @@ public enum App {
         : "Choose a branch (Enter inside it picks it) or go down to a leaf."
       return []
     }
-    if question.kind == .single && question.required && state.draft.answers[question.name] == nil {
+    if (question.kind == .single || question.kind == .rating) && question.required
+      && state.draft.answers[question.name] == nil
+    {
       state.message = "Choose an option first."
       return []
     }

@@ -179,3 +179,33 @@ import Testing
     #expect(Prediction.answers(for: task(prediction), questions: [topics, urgency]) == JSONObject([("topic", ["other"]), ("urgency", "high")]))
   }
 }
+
+@Suite struct RatingConfigTests {
+  @Test func aRatingBecomesOneOptionPerValueWithLabelledEnds() throws {
+    let yaml = "data: d.jsonl\nquestions:\n  - name: quality\n    type: rating\n    scale: 10\n    low: Poor\n    high: Excellent\n"
+    let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "t.yaml")
+    #expect(diagnostics.isEmpty)
+    let question = try #require(config?.questions.first)
+    #expect(question.kind == .rating)
+    #expect(question.options.map(\.name) == (1...10).map(String.init))
+    #expect(question.options.first?.display == "1 — Poor")
+    #expect(question.options.last?.display == "10 — Excellent")
+    #expect(OptionKeys.assign(question.options) == Array("1234567890"))
+  }
+
+  @Test func aRatingNeedsAScaleFromTwoToTen() {
+    let (_, missing) = ProjectConfigParser.parse("data: d.jsonl\nquestions:\n  - name: q\n    type: rating\n", file: "t.yaml")
+    #expect(missing.map(\.description) == ["t.yaml:3: error: rating `q` needs a `scale`\n  fix: add `scale: 5` (2 to 10)"])
+    let (_, big) = ProjectConfigParser.parse("data: d.jsonl\nquestions:\n  - name: q\n    type: rating\n    scale: 11\n", file: "t.yaml")
+    #expect(big.map(\.message) == ["`scale` must be a whole number from 2 to 10"])
+  }
+
+  @Test func quickStartRatingTemplateIsValid() throws {
+    let yaml = ProjectTemplate.yaml(name: "r", dataPath: "../r.txt", format: .text, labels: [], multi: false, rating: 5)
+    let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
+    #expect(diagnostics.isEmpty)
+    #expect(config?.questions.first?.kind == .rating)
+    #expect(config?.questions.first?.name == "label")
+    #expect(config?.questions.first?.options.count == 5)
+  }
+}

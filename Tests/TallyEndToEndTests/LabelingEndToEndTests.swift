@@ -181,4 +181,43 @@ struct LabelingEndToEndTests {
       #expect(try folder.read("before.txt") == (try folder.read("after.txt")), "terminal modes not restored after signal \(signal)")
     }
   }
+
+  @Test func quickStartRatingKillResumeExport() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("answers.txt", "first answer\nsecond answer\nthird answer\n")
+    let command = "\(TmuxSession.tallyBinary) label answers.txt --rating 5 --annotator rater"
+    var first: TmuxSession? = try TmuxSession(command: command, directory: folder.path)
+    guard let session = first else { return }
+    let screen = try session.waitFor("first answer")
+    #expect(screen.contains("1 — worst"))
+    #expect(screen.contains("5 — best"))
+    try session.send("4")
+    try session.waitFor("second answer")
+    try session.send("Left")
+    try session.waitFor("Already answered")
+    try session.send("5")  // change the first rating to 5
+    try session.waitFor("second answer")
+    try session.send("2")
+    try session.waitFor("third answer")
+    let pid = try #require(try session.programPID())
+    kill(pid, SIGKILL)
+    try session.waitFor("TALLY-EXIT=")
+    first = nil
+    let second = try TmuxSession(command: command, directory: folder.path)
+    try second.waitFor("third answer")
+    try second.send("1")
+    try second.waitFor("End of the queue")
+    try second.send("q")
+    try second.waitFor("TALLY-EXIT=0")
+    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "answers.tally"], directory: folder.path)
+    let ratings = export.output.split(separator: "\n").compactMap { line -> (String, Int)? in
+      guard let row = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        let data = row["data"] as? [String: Any], let text = data["text"] as? String,
+        let value = (row["answers"] as? [String: Any])?["label"] as? Int
+      else { return nil }
+      return (text, value)
+    }
+    #expect(ratings.map(\.0) == ["first answer", "second answer", "third answer"])
+    #expect(ratings.map(\.1) == [5, 2, 1])
+  }
 }

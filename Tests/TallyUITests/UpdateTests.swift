@@ -284,4 +284,19 @@ import Testing
     #expect(state.press(.enter) == [.load(.nextUnhandled(from: 0))])
     #expect(Renderer.render(state).text.contains("2 tasks were passed over with → and not answered yet."))
   }
+
+  @Test func aRatingIsStoredAsANumber() {
+    let options = (1...5).map { AnswerOption(name: String($0), display: $0 == 1 ? "1 — bad" : String($0)) }
+    let rating = Question(name: "label", kind: .rating, options: options)
+    var state = Fixture.state([rating], task: Fixture.task("t1", "Rate me", prediction: 4))
+    #expect(state.draft.answers["label"] == .number(4))
+    let effects = state.press(.char("2"), id: "r1")
+    guard case .append(let record) = effects.first else {
+      Issue.record("expected an append")
+      return
+    }
+    #expect(record.answers["label"] == .number(2))
+    #expect(record.acceptedPrediction == false)
+    #expect(record.jsonLine.contains(#""answers":{"label":2}"#))
+  }
 }
