@@ -108,7 +108,10 @@ public enum App {
   }
 
   static func guidelinesAction(_ action: Action, _ state: inout AppState) -> [Effect]? {
-    guard let area = Layout.compute(state).guidelines else { return nil }
+    let layout = Layout.compute(state)
+    guard let area = layout.guidelines else { return nil }
+    // Beside the task, line keys (↑ ↓ j k) stay with the task text; page keys scroll the guidelines.
+    if !layout.guidelinesFullScreen && (action == .scrollUp || action == .scrollDown) { return nil }
     let page = max(1, area.height - 2)
     switch action {
     case .scrollDown: scrollGuidelines(&state, by: 1)

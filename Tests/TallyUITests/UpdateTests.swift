@@ -299,4 +299,16 @@ import Testing
     #expect(record.acceptedPrediction == false)
     #expect(record.jsonLine.contains(#""answers":{"label":2}"#))
   }
+
+  @Test func besideTheTaskLineKeysScrollTheTextAndPageKeysTheGuidelines() {
+    let long = (1...80).map { "Line \($0) of the guide." }.joined(separator: "\n\n")
+    var state = Fixture.state(task: Fixture.task("t1", String(repeating: "word ", count: 400)), width: 130, height: 20, guidelines: long)
+    _ = state.press(.char("g"))
+    _ = state.press(.down)
+    #expect(state.textScroll == 1)
+    #expect(state.guidelines.scroll == 0)
+    _ = state.press(.pageDown)
+    #expect(state.guidelines.scroll > 0)
+    #expect(state.textScroll == 1)
+  }
 }
