@@ -26,18 +26,24 @@ struct LabelCommand: ParsableCommand {
   @Option(help: "Quick start: a 1–N rating (N from 2 to 10) instead of labels.")
   var rating: Int?
 
+  @Flag(name: .customLong("free-text"), help: "Quick start: a free-text answer (one line; Enter submits).")
+  var freeText = false
+
   @Option(help: "Who is labeling (default: the login name).")
   var annotator: String?
 
   func run() throws {
-    let project = try Self.resolveProject(target: target, labels: labels, multi: multi, rating: rating)
+    let project = try Self.resolveProject(
+      target: target, labels: labels, multi: multi, rating: rating, freeText: freeText)
     let session = LabelSession(project: project, annotator: Annotator.resolve(annotator))
     let code = session.run()
     if code != 0 { throw ExitCode(code) }
   }
 
   /// A project from a folder/tally.yaml, or a quick-start project for a data file.
-  static func resolveProject(target: String, labels: String?, multi: Bool, rating: Int? = nil) throws -> Project {
+  static func resolveProject(
+    target: String, labels: String?, multi: Bool, rating: Int? = nil, freeText: Bool = false
+  ) throws -> Project {
     let isProject = target.hasSuffix(".yaml") || target.hasSuffix(".yml") || isDirectory(target)
     do {
       if isProject {
@@ -50,14 +56,15 @@ struct LabelCommand: ParsableCommand {
       if let rating, !(2...10).contains(rating) {
         throw ProjectError([Diagnostic(file: target, "--rating must be from 2 to 10", fix: "for example --rating 5")])
       }
-      if list.isEmpty && rating == nil && !ProjectFiles.quickStartExists(forData: target) {
+      if list.isEmpty && rating == nil && !freeText && !ProjectFiles.quickStartExists(forData: target) {
         throw ProjectError([
           Diagnostic(
             file: target, "no labels given",
             fix: "run `tally label \(target) --labels a,b,c`, or `tally init` to write a project file")
         ])
       }
-      return try ProjectFiles.prepareQuickStart(dataPath: target, labels: list, multi: multi, rating: rating)
+      return try ProjectFiles.prepareQuickStart(
+        dataPath: target, labels: list, multi: multi, rating: rating, freeText: freeText)
     } catch let error as ProjectError {
       StandardError.print(error.description)
       throw ExitCode(2)

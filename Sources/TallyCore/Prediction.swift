@@ -24,6 +24,8 @@ public enum Prediction {
 
   static func answer(from value: JSONValue, for question: Question) -> JSONValue? {
     switch question.kind {
+    case .text:
+      return value.stringValue.map(JSONValue.string)
     case .rating:
       let number = value.doubleValue ?? value.stringValue.flatMap(Double.init)
       guard let number, number == number.rounded(), number >= 1, number <= Double(question.options.count) else {

@@ -7,7 +7,7 @@ public enum ProjectConfigParser {
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
     "seed", "questions",
   ]
-  public static let questionKeys = ["name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high"]
+  public static let questionKeys = ["name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high", "multiline", "min_length", "max_length"]
   public static let optionKeys = ["name", "display", "description", "key", "children"]
   /// Keys the labeling screen uses itself; option hotkeys may not take them.
   public static let reservedKeys: Set<Character> = ["s", "u", "g", "q", "d", "r", "j", "k", "?", "/", "n", "N"]
@@ -144,7 +144,25 @@ public enum ProjectConfigParser {
       }
       let prompt = string(fields["prompt"], key: "prompt")
       var options: [AnswerOption] = []
-      if kind == .rating {
+      var textLimits: (multiline: Bool, min: Int?, max: Int?) = (false, nil, nil)
+      if kind == .text {
+        if let optionsNode = fields["options"] {
+          error(optionsNode, "a free-text question has no `options`", fix: "remove `options`")
+        }
+        textLimits.multiline = flag(fields["multiline"], key: "multiline") ?? false
+        textLimits.min = count(fields["min_length"], key: "min_length")
+        textLimits.max = count(fields["max_length"], key: "max_length")
+        if let low = textLimits.min, let high = textLimits.max, low > high {
+          error(fields["min_length"], "`min_length` is more than `max_length`")
+        }
+      } else {
+        for key in ["multiline", "min_length", "max_length"] {
+          if let extra = fields[key] { error(extra, "`\(key)` applies to free-text questions only (type: text)") }
+        }
+      }
+      if kind == .text {
+        // No options.
+      } else if kind == .rating {
         options = parseRating(fields, node: node, name: name)
       } else if let optionsNode = fields["options"] {
         options = parseOptions(optionsNode, kind: kind, depth: 0)
@@ -153,7 +171,12 @@ public enum ProjectConfigParser {
         error(node, "question `\(name)` has no `options`", fix: "add `options: [yes, no]` or a list of mappings")
       }
       questionNodes.append(node)
-      return Question(name: name, prompt: prompt, kind: kind, options: options, required: required, leafOnly: leafOnly)
+      var question = Question(
+        name: name, prompt: prompt, kind: kind, options: options, required: required, leafOnly: leafOnly)
+      question.multiline = textLimits.multiline
+      question.minLength = textLimits.min
+      question.maxLength = textLimits.max
+      return question
     }
 
     /// A rating's values become options named "1"…"N" (keys 1–9, and 0 for 10); `low`/`high` label the ends.
@@ -301,6 +324,14 @@ public enum ProjectConfigParser {
           node, "\(what) `\(name)` must be letters, digits, `_`, `-` or `.`",
           fix: "put free text in `display:` and keep `name:` an identifier")
       }
+    }
+
+    /// A whole number ≥ 0; reports anything else.
+    mutating func count(_ node: Node?, key: String) -> Int? {
+      guard let node else { return nil }
+      if let raw = string(node, key: key), let value = Int(raw), value >= 0 { return value }
+      error(node, "`\(key)` must be a whole number ≥ 0")
+      return nil
     }
 
     /// A true/false value; reports anything else.

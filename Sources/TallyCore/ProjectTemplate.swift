@@ -3,7 +3,7 @@ public enum ProjectTemplate {
   /// The YAML text. `dataPath` is written as given (relative to the project folder).
   public static func yaml(
     name: String, dataPath: String, format: DataFormat, labels: [String], multi: Bool,
-    textField: String = "text", guidelines: String? = nil, rating: Int? = nil
+    textField: String = "text", guidelines: String? = nil, rating: Int? = nil, freeText: Bool = false
   ) -> String {
     var out = """
       # Tally project file. Every key is checked: run `tally validate <folder>` after editing.
@@ -42,6 +42,16 @@ public enum ProjectTemplate {
       questions:
 
       """
+    if freeText {
+      out += """
+          - name: label
+            prompt: Your answer
+            type: text
+            multiline: false
+
+        """
+      return out
+    }
     if let rating {
       out += """
           - name: label

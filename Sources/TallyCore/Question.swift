@@ -8,6 +8,8 @@ public enum QuestionKind: String, Sendable, Equatable, CaseIterable {
   case taxonomy
   /// A number on a 1–N scale, one key per value.
   case rating
+  /// Free text typed into a field (single line: Enter submits; multi-line: Ctrl-S submits).
+  case text
 }
 
 /// One answer option, possibly with children (taxonomies).
@@ -47,6 +49,11 @@ public struct Question: Sendable, Equatable {
   public var required: Bool
   /// Taxonomy: only leaves are answers (false: Enter inside a branch answers with the branch).
   public var leafOnly: Bool
+  /// Free text: Enter starts a new line instead of submitting.
+  public var multiline = false
+  /// Free text: the fewest and most characters accepted.
+  public var minLength: Int?
+  public var maxLength: Int?
 
   public init(
     name: String, prompt: String? = nil, kind: QuestionKind, options: [AnswerOption], required: Bool = true,

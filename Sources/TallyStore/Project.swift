@@ -111,7 +111,7 @@ public enum ProjectFiles {
 
   /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same labels.
   public static func prepareQuickStart(
-    dataPath: String, labels: [String], multi: Bool, rating: Int? = nil
+    dataPath: String, labels: [String], multi: Bool, rating: Int? = nil, freeText: Bool = false
   ) throws(ProjectError) -> Project {
     let absolute = Path.absolute(dataPath)
     guard Files.exists(absolute) else {
@@ -137,7 +137,14 @@ public enum ProjectFiles {
             fix: "label it as it is: `tally label \(Path.display(folder))`, or edit \(Path.display(configPath))")
         ])
       }
-      if rating == nil && !labels.isEmpty && (existing != labels || kind != (multi ? .multi : .single)) {
+      if freeText && kind != .text {
+        throw ProjectError([
+          Diagnostic(
+            file: Path.display(configPath), "this quick-start project was not made with --free-text",
+            fix: "label it as it is: `tally label \(Path.display(folder))`, or edit \(Path.display(configPath))")
+        ])
+      }
+      if rating == nil && !freeText && !labels.isEmpty && (existing != labels || kind != (multi ? .multi : .single)) {
         throw ProjectError([
           Diagnostic(
             file: Path.display(configPath),
@@ -149,14 +156,14 @@ public enum ProjectFiles {
       }
       return project
     }
-    guard !labels.isEmpty || rating != nil else {
+    guard !labels.isEmpty || rating != nil || freeText else {
       throw ProjectError([
         Diagnostic(file: Path.display(absolute), "no labels given", fix: "add --labels a,b,c (or --rating N)")
       ])
     }
     let yaml = ProjectTemplate.yaml(
       name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, labels: labels,
-      multi: multi, rating: rating)
+      multi: multi, rating: rating, freeText: freeText)
     // Check the labels before writing anything.
     let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
     if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }

@@ -14,6 +14,10 @@ public struct Draft: Sendable, Equatable {
   public var previousRecordID: String?
   /// The answers as last submitted (to tell whether anything changed).
   public var submittedAnswers: JSONObject?
+  /// Free text: the cursor, in characters from the start of the field.
+  public var cursor = 0
+  /// Free text: keys go into the field (Esc hands them back to the commands).
+  public var editing = true
 
   public init() {}
 }

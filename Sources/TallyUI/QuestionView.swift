@@ -30,7 +30,11 @@ public enum QuestionView {
         lines.append(StyledLine([StyledRun("  " + trail.joined(separator: " › ") + " ›", .bold),
           StyledRun("   Backspace: up", .dim)]))
       }
-      lines += optionLines(question, state: state, width: width)
+      if question.kind == .text {
+        lines += TextField.lines(question, state: state, width: width)
+      } else {
+        lines += optionLines(question, state: state, width: width)
+      }
     }
     return lines
   }
@@ -61,7 +65,7 @@ public enum QuestionView {
       let mark: String
       switch question.kind {
       case .multi: mark = isChosen ? "[x]" : "[ ]"
-      case .single, .taxonomy, .rating: mark = isChosen ? "(•)" : "( )"
+      case .single, .taxonomy, .rating, .text: mark = isChosen ? "(•)" : "( )"
       }
       var line = StyledLine()
       line.runs.append(StyledRun(" \(keyLabel) ", Style(bold: true, reverse: true)))

@@ -195,6 +195,11 @@ public enum Renderer {
       if state.doneCount < state.labelableCount { items.insert("Enter open tasks", at: 0) }
       return fit(items, width: state.width)
     }
+    if let question = state.activeQuestion, question.kind == .text, state.draft.editing {
+      let submit = question.multiline ? "Ctrl-S submit" : "Enter submit"
+      return fit(["type your answer", submit, "Alt-b/f word", "Ctrl-W delete word", "Esc commands", "Ctrl-C quit"],
+        width: state.width, priority: [submit, "Esc commands", "Ctrl-C quit"])
+    }
     var choose = "1-9 choose"
     if let question = state.activeQuestion {
       let options = App.currentOptions(question, state) ?? []
@@ -207,6 +212,8 @@ public enum Renderer {
         choose += " · ⌫ up"
         if !question.leafOnly && !state.draft.taxonomyPath.isEmpty { choose += " · Enter pick this" }
       case .single, .rating: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
+      case .text:
+        choose = "i edit · Enter submit"
       }
     }
     var items = [choose]

@@ -82,6 +82,11 @@ public enum App {
       break
     }
     if state.guidelines.searchInput != nil { return searchKey(key, &state) }
+    if let question = state.activeQuestion, question.kind == .text, state.draft.editing, state.current?.task != nil,
+      !state.atEnd, !Layout.compute(state).guidelinesFullScreen
+    {
+      return TextField.key(key, question: question, &state, input)
+    }
     if let action, action == .help {
       state.overlay = .help
       return []
@@ -142,7 +147,13 @@ public enum App {
       default: return []
       }
     }
-    // AnswerOption keys first: a hotkey from tally.yaml wins over any other binding of that letter.
+    if let question = state.activeQuestion, question.kind == .text, !state.draft.editing,
+      key == .char("i") || key == .tab
+    {
+      state.draft.editing = true
+      return []
+    }
+    // Option keys first: a hotkey from tally.yaml wins over any other binding of that letter.
     if let question = state.activeQuestion, let index = optionIndex(for: key, question: question, state: state) {
       return choose(index, question: question, &state, input)
     }
@@ -173,6 +184,8 @@ public enum App {
       let count = state.session.questions.count
       guard count > 1 else { return [] }
       state.draft.activeQuestion = (state.draft.activeQuestion + (action == .nextQuestion ? 1 : count - 1)) % count
+      state.draft.editing = true
+      state.draft.cursor = TextField.length(of: state.draft, question: state.activeQuestion)
       resetTaxonomyPath(&state)
       return []
     case .describe:
@@ -209,6 +222,8 @@ public enum App {
     case .rating:
       state.draft.answers[question.name] = .number(Double(index + 1))
       return advance(&state, input)
+    case .text:
+      return []
     case .multi:
       var chosen = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue) ?? []
       if let at = chosen.firstIndex(of: option.name) { chosen.remove(at: at) } else { chosen.append(option.name) }
@@ -232,6 +247,12 @@ public enum App {
   /// Enter: confirm a multi-choice answer, accept preselected answers, or say what is missing.
   static func enter(_ state: inout AppState, _ input: Input) -> [Effect] {
     guard state.current?.task != nil, let question = state.activeQuestion else { return [] }
+    if question.kind == .text {
+      if let problem = TextField.problem(question: question, state: state) {
+        state.message = problem
+        return []
+      }
+    }
     if question.kind == .multi && question.required && state.draft.answers[question.name] == nil {
       state.message = "Choose at least one option (digits toggle), then Enter."
       return []
@@ -436,6 +457,7 @@ public enum App {
       }
     }
     draft.activeQuestion = state.session.questions.firstIndex { draft.answers[$0.name] == nil } ?? 0
+    draft.cursor = TextField.length(of: draft, question: state.session.questions[safe: draft.activeQuestion])
     state.draft = draft
     resetTaxonomyPath(&state)
     relayout(&state)

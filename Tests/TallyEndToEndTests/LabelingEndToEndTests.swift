@@ -220,4 +220,48 @@ struct LabelingEndToEndTests {
     #expect(ratings.map(\.0) == ["first answer", "second answer", "third answer"])
     #expect(ratings.map(\.1) == [5, 2, 1])
   }
+
+  @Test func quickStartFreeTextWithWideCharactersKillResumeExport() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("titles.jsonl", #"{"id":"a","text":"Write a title"}"# + "\n" + #"{"id":"b","text":"Another one"}"# + "\n" + #"{"id":"c","text":"Last"}"# + "\n")
+    let command = "\(TmuxSession.tallyBinary) label titles.jsonl --free-text --annotator writer"
+    var first: TmuxSession? = try TmuxSession(command: command, directory: folder.path)
+    guard let session = first else { return }
+    try session.waitFor("Write a title")
+    try session.type("東京 café 😀")
+    try session.send("Enter")
+    try session.waitFor("Another one")
+    try session.type("qs gone")  // command letters are text in the field
+    try session.send("BSpace", "BSpace", "BSpace")
+    try session.type("ood")
+    try session.send("Enter")
+    try session.waitFor("Last")
+    // Esc hands the keys back to the commands: go back and fix the first answer.
+    try session.send("Escape", "Left")
+    try session.waitFor("Another one")
+    try session.send("Escape", "Left")
+    try session.waitFor("Write a title")
+    try session.send("C-a", "C-e", "BSpace")  // start, end, delete the emoji
+    try session.type("!")
+    try session.send("Enter")
+    try session.waitFor("Another one")
+    let pid = try #require(try session.programPID())
+    kill(pid, SIGKILL)
+    try session.waitFor("TALLY-EXIT=")
+    first = nil
+    let second = try TmuxSession(command: command, directory: folder.path)
+    try second.waitFor("Last")
+    try second.type("fin")
+    try second.send("Enter")
+    try second.waitFor("End of the queue")
+    try second.send("q")
+    try second.waitFor("TALLY-EXIT=0")
+    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "titles.tally"], directory: folder.path)
+    let answers = export.output.split(separator: "\n").compactMap { line -> String? in
+      let row = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      return (row?["answers"] as? [String: Any])?["label"] as? String
+    }
+    #expect(answers == ["東京 café !", "qs good", "fin"])
+    // Offsets of what follows wide characters are whole characters: the emoji went in one Backspace.
+  }
 }

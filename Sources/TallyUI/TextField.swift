@@ -1,0 +1,149 @@
+import TallyCore
+
+/// Editing a free-text answer: a cursor moved by character and word, Home/End, deleting by character and
+/// word, multi-line when the question allows it. Works on Characters, so a wide or combined character is
+/// one step of the cursor.
+enum TextField {
+  /// Handles a key while the field has the keys.
+  static func key(_ key: Key, question: Question, _ state: inout AppState, _ input: Input) -> [Effect] {
+    var text = Array(state.draft.answers[question.name]?.stringValue ?? "")
+    var cursor = min(max(0, state.draft.cursor), text.count)
+    switch key {
+    case .ctrl("c"):
+      return [.quit]
+    case .escape:
+      state.draft.editing = false
+      state.message = "Keys are commands now (s skip, ← back, g guidelines, q quit); Tab or i edits again."
+      return []
+    case .tab, .backTab:
+      return App.labelingKey(key, Keymap.action(for: key), &state, input)
+    case .enter where !question.multiline, .ctrl("s"):
+      return App.enter(&state, input)
+    case .enter:
+      insert("\n", into: &text, at: &cursor, question: question, state: &state)
+    case .char(let c):
+      insert(c, into: &text, at: &cursor, question: question, state: &state)
+    case .backspace:
+      if cursor > 0 {
+        text.remove(at: cursor - 1)
+        cursor -= 1
+      }
+    case .delete, .ctrl("d"):
+      if cursor < text.count { text.remove(at: cursor) }
+    case .left, .ctrl("b"): cursor = max(0, cursor - 1)
+    case .right, .ctrl("f"): cursor = min(text.count, cursor + 1)
+    case .alt("b"): cursor = wordStart(before: cursor, in: text)
+    case .alt("f"): cursor = wordEnd(after: cursor, in: text)
+    case .home, .ctrl("a"): cursor = lineStart(cursor, text)
+    case .end, .ctrl("e"): cursor = lineEnd(cursor, text)
+    case .ctrl("w"), .alt("\u{7F}"):
+      let start = wordStart(before: cursor, in: text)
+      text.removeSubrange(start..<cursor)
+      cursor = start
+    case .alt("d"):
+      let end = wordEnd(after: cursor, in: text)
+      text.removeSubrange(cursor..<end)
+    case .ctrl("u"):
+      let start = lineStart(cursor, text)
+      text.removeSubrange(start..<cursor)
+      cursor = start
+    case .ctrl("k"):
+      text.removeSubrange(cursor..<lineEnd(cursor, text))
+    case .up, .down, .pageUp, .pageDown:
+      return App.labelingKey(key, Keymap.action(for: key), &state, input)
+    default:
+      return []
+    }
+    state.draft.cursor = cursor
+    state.draft.fromPrediction = false
+    state.draft.answers[question.name] = text.isEmpty ? nil : .string(String(text))
+    return []
+  }
+
+  static func insert(_ c: Character, into text: inout [Character], at cursor: inout Int, question: Question, state: inout AppState) {
+    if let max = question.maxLength, text.count >= max {
+      state.message = "At most \(max) characters."
+      return
+    }
+    text.insert(c, at: cursor)
+    cursor += 1
+  }
+
+  /// Why the field's answer cannot be submitted yet, if it cannot.
+  static func problem(question: Question, state: AppState) -> String? {
+    let count = state.draft.answers[question.name]?.stringValue?.count ?? 0
+    if count == 0 {
+      return question.required ? "Type an answer first (required)." : nil
+    }
+    if let min = question.minLength, count < min { return "At least \(min) characters, now \(count)." }
+    if let max = question.maxLength, count > max { return "At most \(max) characters, now \(count)." }
+    return nil
+  }
+
+  static func length(of draft: Draft, question: Question?) -> Int {
+    guard let question, question.kind == .text else { return 0 }
+    return draft.answers[question.name]?.stringValue?.count ?? 0
+  }
+
+  static func wordStart(before cursor: Int, in text: [Character]) -> Int {
+    var i = cursor
+    while i > 0, !isWord(text[i - 1]) { i -= 1 }
+    while i > 0, isWord(text[i - 1]) { i -= 1 }
+    return i
+  }
+
+  static func wordEnd(after cursor: Int, in text: [Character]) -> Int {
+    var i = cursor
+    while i < text.count, !isWord(text[i]) { i += 1 }
+    while i < text.count, isWord(text[i]) { i += 1 }
+    return i
+  }
+
+  static func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+
+  static func lineStart(_ cursor: Int, _ text: [Character]) -> Int {
+    var i = cursor
+    while i > 0, text[i - 1] != "\n" { i -= 1 }
+    return i
+  }
+
+  static func lineEnd(_ cursor: Int, _ text: [Character]) -> Int {
+    var i = cursor
+    while i < text.count, text[i] != "\n" { i += 1 }
+    return i
+  }
+
+  /// The field as lines for the question area: wrapped to the width, the cursor in reverse video.
+  static func lines(_ question: Question, state: AppState, width: Int) -> [StyledLine] {
+    let text = state.draft.answers[question.name]?.stringValue ?? ""
+    let cursorOffset = String(text.prefix(state.draft.cursor)).unicodeScalars.count
+    let wrapped = TextWrap.wrap(text, width: max(4, width - 3))
+    var out: [StyledLine] = []
+    var cursorDrawn = !state.draft.editing
+    for (i, line) in wrapped.enumerated() {
+      var styled = StyledLine([StyledRun(" ▏", .dim)])
+      for cell in line.cells {
+        let atCursor = !cursorDrawn && cell.sourceOffset == cursorOffset
+        if atCursor { cursorDrawn = true }
+        styled.runs.append(StyledRun(cell.text, atCursor ? .reverse : .plain))
+      }
+      let isLast = i == wrapped.count - 1
+      // A cursor on a line break (or past the end) sits after the line's last cell.
+      if !cursorDrawn && cursorOffset >= line.sourceStart && (cursorOffset < line.sourceEnd || isLast) {
+        styled.runs.append(StyledRun(" ", .reverse))
+        cursorDrawn = true
+      }
+      out.append(styled)
+    }
+    var info = "\(text.count) characters"
+    if let min = question.minLength { info += ", at least \(min)" }
+    if let max = question.maxLength { info += ", at most \(max)" }
+    if question.multiline && state.draft.editing { info += " · Enter new line" }
+    out.append(StyledLine("   " + info, .dim))
+    return out
+  }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
