@@ -200,6 +200,30 @@ public final class Terminal {
       follower = readRaw(timeoutMilliseconds: Self.altFollowUpMilliseconds)
     }
     guard let follower else { return .escape }
+    // A CSI (Esc [) or SS3 (Esc O) sequence the terminfo entry does not know (a TERM that does not match
+    // the terminal): read it whole and decode the common ones, so it never arrives as typed characters.
+    if !follower.isKeyCode, follower.code == 91 || follower.code == 79 {
+      var body: [UInt32] = []
+      while body.count < 16 {
+        let next: RawInput?
+        if !pending.isEmpty {
+          next = pending.removeFirst()
+        } else if inputClosed {
+          next = nil
+        } else {
+          next = readRaw(timeoutMilliseconds: Self.altFollowUpMilliseconds)
+        }
+        guard let next else { break }
+        if next.isKeyCode {
+          pending.insert(next, at: 0)
+          break
+        }
+        body.append(next.code)
+        if (0x40...0x7E).contains(next.code) { break }
+      }
+      if body.isEmpty { return .alt(follower.code == 91 ? "[" : "O") }
+      return Self.decodeSequence(introducer: follower.code, body: body) ?? .unknown(27)
+    }
     if let alt = Self.decodeAlt(followedBy: follower.code, isKeyCode: follower.isKeyCode) { return alt }
     pending.insert(follower, at: 0)
     return .escape
@@ -222,6 +246,39 @@ public final class Terminal {
     default:
       guard let scalar = Unicode.Scalar(code) else { return .unknown(Int32(truncatingIfNeeded: code)) }
       return .char(Character(scalar))
+    }
+  }
+
+  /// Decodes the rest of an `Esc [` (introducer 91) or `Esc O` (79) sequence: arrows, Home/End, PgUp/PgDn,
+  /// Delete, Shift-Tab, F1–F12; Ctrl-←/→ become word moves (Alt-b / Alt-f). Nil for anything else.
+  public static func decodeSequence(introducer: UInt32, body: [UInt32]) -> Key? {
+    guard let last = body.last, let final = Unicode.Scalar(last) else { return nil }
+    let params = String(String.UnicodeScalarView(body.dropLast().compactMap(Unicode.Scalar.init)))
+    let numbers = params.split(separator: ";").map { Int($0) ?? 0 }
+    let modifier = numbers.count > 1 ? numbers[1] : 1
+    switch final {
+    case "A": return .up
+    case "B": return .down
+    case "C": return modifier == 5 ? .alt("f") : .right
+    case "D": return modifier == 5 ? .alt("b") : .left
+    case "H": return .home
+    case "F": return .end
+    case "Z": return .backTab
+    case "P", "Q", "R", "S":
+      return .function(Int(final.value) - 79)
+    case "~":
+      switch numbers.first ?? 0 {
+      case 1, 7: return .home
+      case 4, 8: return .end
+      case 3: return .delete
+      case 5: return .pageUp
+      case 6: return .pageDown
+      case 11...15: return .function((numbers.first ?? 0) - 10)
+      case 17...21: return .function((numbers.first ?? 0) - 11)
+      case 23, 24: return .function((numbers.first ?? 0) - 12)
+      default: return nil
+      }
+    default: return nil
     }
   }
 

@@ -342,6 +342,26 @@ struct KeyDecodingTests {
     #expect(Terminal.decodeAlt(followedBy: 3, isKeyCode: false) == nil)
   }
 
+  @Test func escapeSequencesTerminfoDoesNotKnow() {
+    func csi(_ text: String) -> Key? { Terminal.decodeSequence(introducer: 91, body: text.unicodeScalars.map(\.value)) }
+    func ss3(_ text: String) -> Key? { Terminal.decodeSequence(introducer: 79, body: text.unicodeScalars.map(\.value)) }
+    #expect(csi("4~") == .end)
+    #expect(csi("1~") == .home)
+    #expect(csi("3~") == .delete)
+    #expect(csi("5~") == .pageUp)
+    #expect(csi("6~") == .pageDown)
+    #expect(csi("A") == .up)
+    #expect(csi("1;5D") == .alt("b"))
+    #expect(csi("1;5C") == .alt("f"))
+    #expect(csi("Z") == .backTab)
+    #expect(csi("15~") == .function(5))
+    #expect(csi("24~") == .function(12))
+    #expect(ss3("F") == .end)
+    #expect(ss3("P") == .function(1))
+    #expect(csi("200~") == nil)
+    #expect(csi("") == nil)
+  }
+
   @Test func colorsFollowNoColor() {
     #expect(Terminal.colorsWanted(environment: [:]))
     #expect(Terminal.colorsWanted(environment: ["NO_COLOR": ""]))
