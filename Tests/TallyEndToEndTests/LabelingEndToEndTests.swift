@@ -264,4 +264,19 @@ struct LabelingEndToEndTests {
     #expect(answers == ["東京 café !", "qs good", "fin"])
     // Offsets of what follows wide characters are whole characters: the emoji went in one Backspace.
   }
+
+  @Test func badLinesAreCountedOnScreenAndSkipped() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("d.jsonl", #"{"id":"1","text":"good one"}"# + "\n" + #"{"id":"2","text":"bro"# + "\n" + #"{"id":"1","text":"dup"}"# + "\n")
+    let session = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label d.jsonl --labels x,y --annotator bad", directory: folder.path)
+    let screen = try session.waitFor("1 bad line, 1 duplicate id (tally validate)")
+    #expect(screen.contains("good one"))
+    #expect(screen.contains("0/1 done"))
+    try session.send("1")
+    // The broken line is skipped; the duplicate id counts as already answered.
+    try session.waitFor("End of the queue")
+    try session.send("q")
+    try session.waitFor("TALLY-EXIT=0")
+  }
 }
