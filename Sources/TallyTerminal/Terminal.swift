@@ -191,29 +191,13 @@ public final class Terminal {
       return Self.decode(code: input.code, isKeyCode: input.isKeyCode)
     }
     // Alt+x arrives as Esc then x, back to back; a lone Esc has nothing right behind it.
-    let follower: RawInput?
-    if !pending.isEmpty {
-      follower = pending.removeFirst()
-    } else if inputClosed {
-      follower = nil
-    } else {
-      follower = readRaw(timeoutMilliseconds: Self.altFollowUpMilliseconds)
-    }
-    guard let follower else { return .escape }
+    guard let follower = inputRightBehind() else { return .escape }
     // A CSI (Esc [) or SS3 (Esc O) sequence the terminfo entry does not know (a TERM that does not match
     // the terminal): read it whole and decode the common ones, so it never arrives as typed characters.
     if !follower.isKeyCode, follower.code == 91 || follower.code == 79 {
       var body: [UInt32] = []
       while body.count < 16 {
-        let next: RawInput?
-        if !pending.isEmpty {
-          next = pending.removeFirst()
-        } else if inputClosed {
-          next = nil
-        } else {
-          next = readRaw(timeoutMilliseconds: Self.altFollowUpMilliseconds)
-        }
-        guard let next else { break }
+        guard let next = inputRightBehind() else { break }
         if next.isKeyCode {
           pending.insert(next, at: 0)
           break
@@ -227,6 +211,14 @@ public final class Terminal {
     if let alt = Self.decodeAlt(followedBy: follower.code, isKeyCode: follower.isKeyCode) { return alt }
     pending.insert(follower, at: 0)
     return .escape
+  }
+
+  /// The input that follows at once (within the Alt follow-up delay), if any: what an escape sequence is
+  /// made of, as opposed to a key the person pressed later.
+  private func inputRightBehind() -> RawInput? {
+    if !pending.isEmpty { return pending.removeFirst() }
+    if inputClosed { return nil }
+    return readRaw(timeoutMilliseconds: Self.altFollowUpMilliseconds)
   }
 
   /// Decodes one `wget_wch` result: `isKeyCode` when it returned `KEY_CODE_YES`, else a character code.

@@ -143,9 +143,11 @@ public enum Renderer {
     if state.skippedCount > 0 { lines.append(StyledLine("r  revisit the skipped tasks")) }
     lines.append(StyledLine("←  go back through your answers"))
     lines.append(StyledLine("q  quit"))
-    for (i, line) in lines.enumerated() {
-      for (j, wrapped) in StyledWrap.wrap(line, width: area.width).enumerated() where j == 0 {
-        screen.write(wrapped, x: area.x, y: area.y + i, clip: area)
+    var y = area.y
+    for line in lines {
+      for wrapped in StyledWrap.wrap(line, width: area.width) where y < area.maxY {
+        screen.write(wrapped, x: area.x, y: y, clip: area)
+        y += 1
       }
     }
   }

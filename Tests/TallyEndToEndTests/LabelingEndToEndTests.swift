@@ -73,10 +73,7 @@ struct LabelingEndToEndTests {
     let screen = try first.waitFor("Das Essen war gut")
     #expect(screen.contains("3/7 done"))
     // Kill it without warning, mid-session.
-    let pid = try #require(try first.programPID())
-    let killed = kill(pid, SIGKILL)
-    #expect(killed == 0, "kill \(pid) failed: errno \(errno)")
-    try first.waitFor("TALLY-EXIT=")
+    try first.killProgram()
     session = nil
 
     let second = try TmuxSession(command: "\(binary) label project --annotator e2e", directory: folder.path)
@@ -199,9 +196,7 @@ struct LabelingEndToEndTests {
     try session.waitFor("second answer")
     try session.send("2")
     try session.waitFor("third answer")
-    let pid = try #require(try session.programPID())
-    kill(pid, SIGKILL)
-    try session.waitFor("TALLY-EXIT=")
+    try session.killProgram()
     first = nil
     let second = try TmuxSession(command: command, directory: folder.path)
     try second.waitFor("third answer")
@@ -245,9 +240,7 @@ struct LabelingEndToEndTests {
     try session.type("!")
     try session.send("Enter")
     try session.waitFor("Another one")
-    let pid = try #require(try session.programPID())
-    kill(pid, SIGKILL)
-    try session.waitFor("TALLY-EXIT=")
+    try session.killProgram()
     first = nil
     let second = try TmuxSession(command: command, directory: folder.path)
     try second.waitFor("Last")

@@ -69,6 +69,14 @@ final class TmuxSession {
     throw HarnessError("timed out waiting for \(text)")
   }
 
+  /// Kills the program with SIGKILL (no chance to clean up) and waits until the pane's shell reports it gone.
+  func killProgram(sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let pid = try #require(try programPID(), sourceLocation: sourceLocation)
+    let killed = kill(pid, SIGKILL)
+    #expect(killed == 0, "kill \(pid) failed: errno \(errno)", sourceLocation: sourceLocation)
+    try waitFor("TALLY-EXIT=", sourceLocation: sourceLocation)
+  }
+
   /// The process id of the program running in the pane (the child of the pane's shell).
   func programPID() throws -> Int32? {
     let shell = try Self.run(["tmux", "-L", Self.socket, "display-message", "-p", "-t", name, "#{pane_pid}"]).output
