@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
   @Argument(help: "The project folder or its tally.yaml (for a quick start: the <data>.tally folder or the data file).")
   var project: String
 
-  @Option(help: "jsonl or csv.")
+  @Option(help: "jsonl, csv, spacy (span tasks: text + spans) or conll (span tasks: token<TAB>BIO tag).")
   var format: String = "jsonl"
 
   @Option(help: "Write to this file instead of standard output.")
@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
 
   func run() throws {
     guard let exportFormat = ExportFormat(rawValue: format) else {
-      StandardError.print("tally export: unknown format `\(format)`\n  fix: use --format jsonl or --format csv")
+      StandardError.print("tally export: unknown format `\(format)`\n  fix: use --format jsonl, csv, spacy or conll")
       throw ExitCode(2)
     }
     var target = project
@@ -34,7 +34,14 @@ struct ExportCommand: ParsableCommand {
       StandardError.print(error.description)
       throw ExitCode(2)
     }
-    let (text, problems) = try Exporter.export(project: loaded, format: exportFormat)
+    let text: String
+    let problems: [Diagnostic]
+    do {
+      (text, problems) = try Exporter.export(project: loaded, format: exportFormat)
+    } catch let error as ProjectError {
+      StandardError.print(error.description)
+      throw ExitCode(2)
+    }
     for problem in problems { StandardError.print(problem.description) }
     if let out {
       try ProjectFiles.write(text, to: out)

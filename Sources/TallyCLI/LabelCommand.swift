@@ -29,42 +29,76 @@ struct LabelCommand: ParsableCommand {
   @Flag(name: .customLong("free-text"), help: "Quick start: a free-text answer (one line; Enter submits).")
   var freeText = false
 
+  @Option(help: "Quick start: label spans of the text with these labels, comma-separated (e.g. PER,ORG,LOC).")
+  var spans: String?
+
+  @Flag(help: "Quick start: compare two responses side by side (fields prompt, response_a, response_b).")
+  var compare = false
+
   @Option(help: "Who is labeling (default: the login name).")
   var annotator: String?
 
   func run() throws {
-    let project = try Self.resolveProject(
-      target: target, labels: labels, multi: multi, rating: rating, freeText: freeText)
+    let project = try Self.resolveProject(target: target, question: quickStartQuestion())
     let session = LabelSession(project: project, annotator: Annotator.resolve(annotator))
     let code = session.run()
     if code != 0 { throw ExitCode(code) }
   }
 
+  /// The quick-start question the options ask for (nil: none given).
+  func quickStartQuestion() throws -> QuickStartQuestion? {
+    var asked: [QuickStartQuestion] = []
+    if let labels { asked.append(.labels(Self.list(labels), multi: multi)) }
+    if let rating {
+      guard (2...10).contains(rating) else {
+        StandardError.print("\(target): --rating must be from 2 to 10\n  fix: for example --rating 5")
+        throw ExitCode(2)
+      }
+      asked.append(.rating(rating))
+    }
+    if freeText { asked.append(.freeText) }
+    if let spans { asked.append(.spans(Self.list(spans))) }
+    if compare { asked.append(.compare) }
+    if asked.count > 1 {
+      StandardError.print(
+        "tally label: choose one of --labels, --rating, --free-text, --spans, --compare\n"
+          + "  fix: a quick start asks one question; write a tally.yaml (`tally init`) for several")
+      throw ExitCode(2)
+    }
+    if case .labels(let list, _) = asked.first, list.isEmpty {
+      StandardError.print("tally label: --labels is empty\n  fix: for example --labels pos,neg,neutral")
+      throw ExitCode(2)
+    }
+    if case .spans(let list) = asked.first, list.isEmpty {
+      StandardError.print("tally label: --spans is empty\n  fix: for example --spans PER,ORG,LOC")
+      throw ExitCode(2)
+    }
+    return asked.first
+  }
+
+  static func list(_ raw: String) -> [String] {
+    raw.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
+  }
+
   /// A project from a folder/tally.yaml, or a quick-start project for a data file.
-  static func resolveProject(
-    target: String, labels: String?, multi: Bool, rating: Int? = nil, freeText: Bool = false
-  ) throws -> Project {
+  static func resolveProject(target: String, question: QuickStartQuestion?) throws -> Project {
     let isProject = target.hasSuffix(".yaml") || target.hasSuffix(".yml") || isDirectory(target)
     do {
       if isProject {
-        if labels != nil {
-          StandardError.print("note: --labels is ignored for a project; its tally.yaml sets the questions")
+        if question != nil {
+          StandardError.print("note: \(question?.options ?? "") is ignored for a project; its tally.yaml sets the questions")
         }
         return try Project.load(target)
       }
-      let list = (labels ?? "").split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
-      if let rating, !(2...10).contains(rating) {
-        throw ProjectError([Diagnostic(file: target, "--rating must be from 2 to 10", fix: "for example --rating 5")])
-      }
-      if list.isEmpty && rating == nil && !freeText && !ProjectFiles.quickStartExists(forData: target) {
+      if question == nil && !ProjectFiles.quickStartExists(forData: target) {
         throw ProjectError([
           Diagnostic(
             file: target, "no labels given",
-            fix: "run `tally label \(target) --labels a,b,c`, or `tally init` to write a project file")
+            fix: "run `tally label \(target) --labels a,b,c` (or --spans, --rating N, --free-text, --compare), "
+              + "or `tally init` to write a project file")
         ])
       }
-      return try ProjectFiles.prepareQuickStart(
-        dataPath: target, labels: list, multi: multi, rating: rating, freeText: freeText)
+      return try ProjectFiles.prepareQuickStart(dataPath: target, question: question)
     } catch let error as ProjectError {
       StandardError.print(error.description)
       throw ExitCode(2)

@@ -119,7 +119,7 @@ public final class LabelEngine {
     // mapValues keeps the hash table as it is: no re-hashing of a million ids.
     let handled = index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) }
     guidelinesSeen = project.guidelinesVersion.map { index.guidelinesOpened.contains($0) } ?? true
-    let session = SessionInfo(
+    var session = SessionInfo(
       projectName: project.config.name, projectFolder: Path.display(project.folder),
       questions: project.config.questions, showFields: project.config.showFields, annotator: annotator,
       guidelines: project.guidelinesText, guidelinesVersion: project.guidelinesVersion,
@@ -127,6 +127,8 @@ public final class LabelEngine {
         ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.display(project.configPath))."
         : "The guidelines file \(project.guidelinesPath.map(Path.display) ?? "") cannot be read.",
       toolVersion: "tally \(TallyCommand.version)", total: queue.count)
+    session.layout = project.config.layout
+    session.seed = project.config.seed
     state = AppState(session: session, width: width, height: height, handled: handled, now: Clock.now())
     state.logProblems = index.problems.map(\.description)
   }

@@ -34,6 +34,8 @@ public struct LabelRecord: Sendable, Equatable {
   public var supersedes: String?
   /// True when the answer equals the data's prediction as shown.
   public var acceptedPrediction: Bool?
+  /// Side-by-side tasks: which response (`a` or `b`) was shown on the left.
+  public var shownLeft: String?
 
   public init(
     id: String, type: RecordType, task: String? = nil, line: Int? = nil, annotator: String,
@@ -79,6 +81,7 @@ extension LabelRecord {
     o["tool"] = .string(tool)
     if let supersedes { o["supersedes"] = .string(supersedes) }
     if let acceptedPrediction { o["accepted_prediction"] = .bool(acceptedPrediction) }
+    if let shownLeft { o["shown_left"] = .string(shownLeft) }
     return .object(o)
   }
 
@@ -105,6 +108,7 @@ extension LabelRecord {
       submittedAt: submittedAt, activeSeconds: o["active_seconds"]?.doubleValue,
       guidelinesVersion: o["guidelines_version"]?.stringValue, tool: o["tool"]?.stringValue ?? "",
       supersedes: o["supersedes"]?.stringValue, acceptedPrediction: o["accepted_prediction"]?.boolValue)
+    shownLeft = o["shown_left"]?.stringValue
   }
 }
 

@@ -5,9 +5,9 @@ public enum OptionKeys {
   static let spareLetters: [Character] = Array("abcefhilmoptvwxyz")
 
   /// The key for each option, in order.
-  public static func assign(_ options: [AnswerOption]) -> [Character] {
+  public static func assign(_ options: [AnswerOption], excluding taken: Set<Character> = []) -> [Character] {
     let hotkeys = Set(options.compactMap(\.key))
-    var spare = spareLetters.filter { !hotkeys.contains($0) }.makeIterator()
+    var spare = spareLetters.filter { !hotkeys.contains($0) && !taken.contains($0) }.makeIterator()
     var keys: [Character] = []
     keys.reserveCapacity(options.count)
     for (i, option) in options.enumerated() {
@@ -22,5 +22,10 @@ public enum OptionKeys {
       }
     }
     return keys
+  }
+
+  /// The keys for a question's options at the top level (span questions keep their command letters).
+  public static func assign(for question: Question, options: [AnswerOption]) -> [Character] {
+    assign(options, excluding: question.kind == .spans ? ProjectConfigParser.spanCommandKeys : [])
   }
 }

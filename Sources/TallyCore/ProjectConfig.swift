@@ -19,6 +19,34 @@ public enum QueueOrder: Sendable, Equatable {
   case shuffle(seed: UInt64)
 }
 
+/// What a task shows: one text, or a prompt with two responses side by side.
+public enum TaskLayout: Sendable, Equatable {
+  case text
+  case compare(CompareSpec)
+
+  public var compare: CompareSpec? {
+    if case .compare(let spec) = self { return spec }
+    return nil
+  }
+}
+
+/// Which fields a side-by-side task reads, and how it is shown.
+public struct CompareSpec: Sendable, Equatable {
+  public var promptField = "prompt"
+  public var responseAField = "response_a"
+  public var responseBField = "response_b"
+  public var modelAField: String? = "model_a"
+  public var modelBField: String? = "model_b"
+  /// Show the model names while labeling (off by default: names bias judgements).
+  public var showModels = false
+  /// Put response `a` left or right at random per task (from the project seed), recorded as `shown_left`.
+  public var randomizeSides = true
+  /// Answers are refused until both responses have been scrolled to their ends.
+  public var requireScroll = false
+
+  public init() {}
+}
+
 /// A project, as `tally.yaml` describes it. Paths are as written (relative to the project folder).
 public struct ProjectConfig: Sendable, Equatable {
   public var name: String
@@ -31,6 +59,9 @@ public struct ProjectConfig: Sendable, Equatable {
   public var guidelines: String?
   public var order: QueueOrder
   public var questions: [Question]
+  public var layout: TaskLayout = .text
+  /// The project seed: shuffling and side-by-side sides derive from it.
+  public var seed: UInt64 = 0
 
   public init(
     name: String, data: String, format: DataFormat? = nil, textField: String = "text", idField: String = "id",

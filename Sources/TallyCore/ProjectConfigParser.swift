@@ -5,9 +5,18 @@ import Yams
 public enum ProjectConfigParser {
   public static let topLevelKeys = [
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
-    "seed", "questions",
+    "seed", "questions", "layout", "compare",
   ]
-  public static let questionKeys = ["name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high", "multiline", "min_length", "max_length"]
+  public static let questionKeys = [
+    "name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high", "multiline", "min_length",
+    "max_length", "allow_overlap", "both_bad", "strength",
+  ]
+  public static let compareKeys = [
+    "prompt_field", "response_a_field", "response_b_field", "model_a_field", "model_b_field", "show_models",
+    "randomize_sides", "require_scroll",
+  ]
+  /// Keys a span question uses to move and select; its labels' hotkeys may not take them.
+  public static let spanCommandKeys: Set<Character> = ["v", "c", "x", "w", "b", "e"]
   public static let optionKeys = ["name", "display", "description", "key", "children"]
   /// Keys the labeling screen uses itself; option hotkeys may not take them.
   public static let reservedKeys: Set<Character> = ["s", "u", "g", "q", "d", "r", "j", "k", "?", "/", "n", "N"]
@@ -89,6 +98,18 @@ public enum ProjectConfigParser {
         }
       }
 
+      var layout = TaskLayout.text
+      if let node = fields["layout"], let raw = string(node, key: "layout") {
+        switch raw {
+        case "text": break
+        case "compare", "side_by_side", "pair": layout = .compare(parseCompare(fields["compare"]))
+        default: error(node, "unknown layout `\(raw)`", fix: "use `layout: text` or `layout: compare`")
+        }
+      }
+      if layout.compare == nil, let node = fields["compare"] {
+        error(node, "`compare` settings apply only with `layout: compare`", fix: "add `layout: compare`")
+      }
+
       var questions: [Question] = []
       if let node = fields["questions"] {
         if case .sequence(let sequence) = node {
@@ -107,11 +128,47 @@ public enum ProjectConfigParser {
         error(node, "question name `\(question.name)` is used twice", fix: "give each question its own name")
       }
 
+      for (question, node) in zip(questions, questionNodes) {
+        if question.kind == .comparison && layout.compare == nil {
+          error(node, "a comparison question needs the side-by-side layout", fix: "add `layout: compare` to the project")
+        }
+        if question.kind == .comparison && question.strength && questions.contains(where: { $0.name == question.strengthName }) {
+          error(node, "`\(question.strengthName)` is where this question's strength is stored", fix: "rename the other question")
+        }
+      }
+
       guard let data else { return nil }
-      return ProjectConfig(
+      var config = ProjectConfig(
         name: name, data: data, format: format, textField: textField, idField: idField,
         predictionField: (predictionField?.isEmpty ?? true) ? nil : predictionField, showFields: showFields,
         guidelines: guidelines, order: order, questions: questions)
+      config.layout = layout
+      config.seed = seed
+      if let compare = layout.compare { config.textField = compare.promptField }
+      return config
+    }
+
+    /// The `compare:` mapping of a side-by-side project (all keys optional).
+    mutating func parseCompare(_ node: Node?) -> CompareSpec {
+      var spec = CompareSpec()
+      guard let node else { return spec }
+      guard case .mapping(let mapping) = node else {
+        error(node, "`compare` must be a mapping", fix: "for example `compare:` then `  prompt_field: prompt` indented")
+        return spec
+      }
+      let fields = checkKeys(mapping, allowed: ProjectConfigParser.compareKeys, context: "compare")
+      spec.promptField = string(fields["prompt_field"], key: "prompt_field") ?? spec.promptField
+      spec.responseAField = string(fields["response_a_field"], key: "response_a_field") ?? spec.responseAField
+      spec.responseBField = string(fields["response_b_field"], key: "response_b_field") ?? spec.responseBField
+      if let node = fields["model_a_field"] { spec.modelAField = string(node, key: "model_a_field") }
+      if let node = fields["model_b_field"] { spec.modelBField = string(node, key: "model_b_field") }
+      spec.showModels = flag(fields["show_models"], key: "show_models") ?? spec.showModels
+      spec.randomizeSides = flag(fields["randomize_sides"], key: "randomize_sides") ?? spec.randomizeSides
+      spec.requireScroll = flag(fields["require_scroll"], key: "require_scroll") ?? spec.requireScroll
+      if spec.responseAField == spec.responseBField {
+        error(fields["response_b_field"], "both responses read the same field `\(spec.responseAField)`")
+      }
+      return spec
     }
 
     var questionNodes: [Node] = []
@@ -160,8 +217,23 @@ public enum ProjectConfigParser {
           if let extra = fields[key] { error(extra, "`\(key)` applies to free-text questions only (type: text)") }
         }
       }
+      let allowOverlap = flag(fields["allow_overlap"], key: "allow_overlap") ?? false
+      if let extra = fields["allow_overlap"], kind != .spans {
+        error(extra, "`allow_overlap` applies to span questions only (type: spans)")
+      }
+      let bothBad = flag(fields["both_bad"], key: "both_bad") ?? false
+      let strength = flag(fields["strength"], key: "strength") ?? false
+      for key in ["both_bad", "strength"] where kind != .comparison {
+        if let extra = fields[key] { error(extra, "`\(key)` applies to comparison questions only (type: comparison)") }
+      }
       if kind == .text {
         // No options.
+      } else if kind == .comparison {
+        if let optionsNode = fields["options"] {
+          error(optionsNode, "a comparison's options are fixed (left, right, tie, and both bad with `both_bad: true`)",
+            fix: "remove `options`")
+        }
+        options = Question.comparisonOptions(bothBad: bothBad)
       } else if kind == .rating {
         options = parseRating(fields, node: node, name: name)
       } else if let optionsNode = fields["options"] {
@@ -176,7 +248,23 @@ public enum ProjectConfigParser {
       question.multiline = textLimits.multiline
       question.minLength = textLimits.min
       question.maxLength = textLimits.max
+      question.allowOverlap = allowOverlap
+      question.strength = strength
+      if kind == .spans {
+        for (option, optionNode) in zip(options, optionNodes(fields["options"])) {
+          if let key = option.key, ProjectConfigParser.spanCommandKeys.contains(key) {
+            let taken = ProjectConfigParser.spanCommandKeys.sorted().map(String.init).joined(separator: " ")
+            error(optionNode, "hotkey `\(key)` moves or selects in span questions", fix: "use a letter other than: \(taken)")
+          }
+        }
+      }
       return question
+    }
+
+    /// The item nodes of an `options` list (for messages about one option).
+    func optionNodes(_ node: Node?) -> [Node] {
+      if case .sequence(let sequence) = node { return Array(sequence) }
+      return []
     }
 
     /// A rating's values become options named "1"…"N" (keys 1–9, and 0 for 10); `low`/`high` label the ends.

@@ -1,9 +1,57 @@
+/// The one question a quick start asks (always named `label`).
+public enum QuickStartQuestion: Sendable, Equatable {
+  /// `--labels a,b,c` (with `--multi`).
+  case labels([String], multi: Bool)
+  /// `--rating N`.
+  case rating(Int)
+  /// `--free-text`.
+  case freeText
+  /// `--spans PER,ORG,LOC`.
+  case spans([String])
+  /// `--compare`: prompt, response_a, response_b side by side.
+  case compare
+
+  /// The command-line options that ask for this question.
+  public var options: String {
+    switch self {
+    case .labels(let labels, let multi): return "--labels \(labels.joined(separator: ","))\(multi ? " --multi" : "")"
+    case .rating(let n): return "--rating \(n)"
+    case .freeText: return "--free-text"
+    case .spans(let labels): return "--spans \(labels.joined(separator: ","))"
+    case .compare: return "--compare"
+    }
+  }
+
+  /// True when a project's first question is what this quick start asks.
+  public func matches(_ config: ProjectConfig) -> Bool {
+    guard let question = config.questions.first else { return false }
+    let names = question.options.map(\.name)
+    switch self {
+    case .labels(let labels, let multi): return question.kind == (multi ? .multi : .single) && names == labels
+    case .rating(let n): return question.kind == .rating && names.count == n
+    case .freeText: return question.kind == .text
+    case .spans(let labels): return question.kind == .spans && names == labels
+    case .compare: return question.kind == .comparison && config.layout.compare != nil
+    }
+  }
+}
+
 /// Writes a commented `tally.yaml` for a data file and a list of labels (`tally init`, quick start).
 public enum ProjectTemplate {
-  /// The YAML text. `dataPath` is written as given (relative to the project folder).
+  /// The YAML text for a label list (`tally init`).
   public static func yaml(
     name: String, dataPath: String, format: DataFormat, labels: [String], multi: Bool,
-    textField: String = "text", guidelines: String? = nil, rating: Int? = nil, freeText: Bool = false
+    textField: String = "text", guidelines: String? = nil
+  ) -> String {
+    yaml(
+      name: name, dataPath: dataPath, format: format, question: .labels(labels, multi: multi), textField: textField,
+      guidelines: guidelines)
+  }
+
+  /// The YAML text. `dataPath` is written as given (relative to the project folder).
+  public static func yaml(
+    name: String, dataPath: String, format: DataFormat, question: QuickStartQuestion, textField: String = "text",
+    guidelines: String? = nil
   ) -> String {
     var out = """
       # Tally project file. Every key is checked: run `tally validate <folder>` after editing.
@@ -37,12 +85,38 @@ public enum ProjectTemplate {
       order: file
       seed: 1
 
-      # The questions asked of each task. type: single (one option), multi (several, Enter submits)
-      # or taxonomy (options with `children:`, any depth). Options may set `display`, `description`, `key`.
+      """
+    if question == .compare {
+      out += """
+
+        # Side by side: a prompt on top and two responses in columns. Which response is on the left is
+        # random per task (from the seed) and recorded as `shown_left`; answers are always a, b, tie, both_bad.
+        layout: compare
+        compare:
+          prompt_field: prompt
+          response_a_field: response_a
+          response_b_field: response_b
+          model_a_field: model_a
+          model_b_field: model_b
+          show_models: false
+          randomize_sides: true
+          require_scroll: false
+
+        """
+    }
+    out += """
+
+      # The questions asked of each task. type: single (one option), multi (several, Enter submits),
+      # taxonomy (options with `children:`, any depth), rating (scale: N), text (free text),
+      # spans (label parts of the text; options are the labels) or comparison (layout: compare).
+      # Options may set `display`, `description`, `key`.
       questions:
 
       """
-    if freeText {
+    var labels: [String] = []
+    var multi = false
+    switch question {
+    case .freeText:
       out += """
           - name: label
             prompt: Your answer
@@ -51,8 +125,7 @@ public enum ProjectTemplate {
 
         """
       return out
-    }
-    if let rating {
+    case .rating(let rating):
       out += """
           - name: label
             prompt: How would you rate it?
@@ -63,6 +136,30 @@ public enum ProjectTemplate {
 
         """
       return out
+    case .compare:
+      out += """
+          - name: label
+            prompt: Which response is better?
+            type: comparison
+            both_bad: true
+            strength: false
+
+        """
+      return out
+    case .spans(let list):
+      out += """
+          - name: label
+            prompt: Mark the spans
+            type: spans
+            allow_overlap: false
+            options:
+
+        """
+      for label in list { out += "      - name: \(quote(label))\n" }
+      return out
+    case .labels(let list, let isMulti):
+      labels = list
+      multi = isMulti
     }
     out += """
         - name: label

@@ -10,6 +10,10 @@ public enum QuestionKind: String, Sendable, Equatable, CaseIterable {
   case rating
   /// Free text typed into a field (single line: Enter submits; multi-line: Ctrl-S submits).
   case text
+  /// Labeled spans of the task text (entities); the options are the labels.
+  case spans
+  /// Which of two responses is better (side-by-side layout); stored as `a`, `b`, `tie` or `both_bad`.
+  case comparison
 }
 
 /// One answer option, possibly with children (taxonomies).
@@ -39,6 +43,28 @@ public struct AnswerOption: Sendable, Equatable {
   public var isLeaf: Bool { children.isEmpty }
 }
 
+extension Question {
+  /// The name under which a comparison's strength is stored.
+  public var strengthName: String { name + "_strength" }
+
+  /// The options of a comparison question, by screen side (their names are mapped to `a`/`b` on answer).
+  public static func comparisonOptions(bothBad: Bool) -> [AnswerOption] {
+    var options = [
+      AnswerOption(name: "left", display: "Left better"),
+      AnswerOption(name: "right", display: "Right better"),
+      AnswerOption(name: "tie", display: "Tie"),
+    ]
+    if bothBad { options.append(AnswerOption(name: "both_bad", display: "Both bad")) }
+    return options
+  }
+
+  /// The options of a comparison's strength step.
+  public static let strengthOptions = [
+    AnswerOption(name: "slightly", display: "Slightly better"),
+    AnswerOption(name: "clearly", display: "Clearly better"),
+  ]
+}
+
 /// A question asked of every task.
 public struct Question: Sendable, Equatable {
   public var name: String
@@ -54,6 +80,10 @@ public struct Question: Sendable, Equatable {
   /// Free text: the fewest and most characters accepted.
   public var minLength: Int?
   public var maxLength: Int?
+  /// Spans: overlapping spans are accepted.
+  public var allowOverlap = false
+  /// Comparison: after `a` or `b`, ask how much better (slightly or clearly), stored as `<name>_strength`.
+  public var strength = false
 
   public init(
     name: String, prompt: String? = nil, kind: QuestionKind, options: [AnswerOption], required: Bool = true,

@@ -148,7 +148,10 @@ enum CellClass: Equatable {
       self = .base(1)
       return
     }
-    if value == 0xFEFF {
+    // U+FEFF, and the joiner (U+200D) and emoji selector (U+FE0F) that terminals disagree on: some draw
+    // `👩‍💻` or `❤️` in 2 columns, glibc counts 4 and 1. Not sending them keeps every terminal's columns
+    // where Tally counts them; they still count in the cell's `sourceLength`, so offsets stay exact.
+    if value == 0xFEFF || value == 0x200D || value == 0xFE0F {
       self = .dropped
       return
     }
@@ -193,8 +196,9 @@ protocol CellSink {
 ///   C1 → U+FFFD. Bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and scalars
 ///   glibc calls unprintable (unassigned, noncharacters, U+2028/U+2029) → U+FFFD. Each is one cell of
 ///   width 1 standing for one code point; nothing rides on it.
-/// - U+FEFF is not drawn; it adds to the `sourceLength` of the cell before it, or belongs to no cell
-///   if there is none (so cells cover every code point except such BOMs).
+/// - U+FEFF, U+200D (ZWJ) and U+FE0F (emoji presentation) are not drawn; each adds to the
+///   `sourceLength` of the cell before it, or belongs to no cell if there is none (so cells cover every
+///   code point except such leading ones). Terminals disagree about the width of sequences they form.
 /// - Lone surrogates cannot occur: a Swift `String` holds only valid scalars (invalid UTF-8 was
 ///   already repaired to U+FFFD when the string was decoded).
 public enum TextCells {

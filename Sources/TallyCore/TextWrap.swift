@@ -43,6 +43,50 @@ public enum TextWrap {
     builder.finishLine(end: end)
     return builder.lines
   }
+
+  /// Wraps text with extra cells inserted before given source offsets (the label tags after spans). An
+  /// inserted cell has `sourceLength` 0 and the offset it stands before; it wraps with the word it touches.
+  /// `inserts` must be sorted by offset.
+  public static func wrap(
+    _ text: String, width: Int, tabWidth: Int = 4, inserts: [(offset: Int, cells: [TextCell])]
+  ) -> [WrappedLine] {
+    if inserts.isEmpty { return wrap(text, width: width, tabWidth: tabWidth) }
+    var sink = InsertingSink(
+      builder: LineBuilder(width: max(width, 1), tabWidth: max(tabWidth, 1)), inserts: inserts)
+    let end = TextCells.scan(text, startOffset: 0, handlesBreaks: true, into: &sink)
+    sink.flush(upTo: Int.max)
+    sink.builder.finishLine(end: end)
+    return sink.builder.lines
+  }
+}
+
+/// Feeds a line builder, adding the inserted cells before the source offsets they belong to.
+private struct InsertingSink: CellSink {
+  var builder: LineBuilder
+  let inserts: [(offset: Int, cells: [TextCell])]
+  var next = 0
+
+  mutating func flush(upTo offset: Int) {
+    while next < inserts.count && inserts[next].offset <= offset {
+      for cell in inserts[next].cells { builder.cell(cell, isSpace: false) }
+      next += 1
+    }
+  }
+
+  mutating func cell(_ cell: consuming TextCell, isSpace: Bool) {
+    flush(upTo: cell.sourceOffset)
+    builder.cell(cell, isSpace: isSpace)
+  }
+
+  mutating func lineBreak(offset: Int, length: Int) {
+    flush(upTo: offset)
+    builder.lineBreak(offset: offset, length: length)
+  }
+
+  mutating func tab(offset: Int) {
+    flush(upTo: offset)
+    builder.tab(offset: offset)
+  }
 }
 
 /// Lays cells out into wrapped lines as the scan produces them.

@@ -10,6 +10,8 @@ public struct DataSpec: Sendable, Equatable {
   public var textField: String
   public var idField: String
   public var predictionField: String?
+  /// Fields every record must have besides the text (a side-by-side task's two responses).
+  public var requiredFields: [String] = []
 
   public init(format: DataFormat, textField: String = "text", idField: String = "id", predictionField: String? = nil) {
     self.format = format
@@ -22,6 +24,7 @@ public struct DataSpec: Sendable, Equatable {
     self.init(
       format: config.format, textField: config.textField, idField: config.idField,
       predictionField: config.predictionField)
+    if let compare = config.layout.compare { requiredFields = [compare.responseAField, compare.responseBField] }
   }
 }
 
@@ -148,6 +151,12 @@ public final class Dataset {
     case .string(let s): text = s
     case .null: return .failure(DataProblem(line: line, reason: "`\(textField)` is null"))
     default: text = textValue.displayText
+    }
+    for field in spec.requiredFields {
+      guard let value = fields[field], !value.isNull else {
+        return .failure(
+          DataProblem(line: line, reason: "no `\(field)` field; a side-by-side task needs both responses"))
+      }
     }
     let id: String
     if let value = fields[spec.idField], let s = Self.idString(value) {

@@ -2,7 +2,14 @@ import TallyCore
 
 /// Export formats.
 public enum ExportFormat: String, Sendable, CaseIterable {
-  case jsonl, csv
+  /// One JSON object per (task, annotator).
+  case jsonl
+  /// One row per (task, annotator), a column per question.
+  case csv
+  /// Span tasks as spaCy/Prodigy-style JSONL: `text` and `spans` (code-point offsets).
+  case spacy
+  /// Span tasks as token-level BIO tags, one token per line, a blank line between tasks.
+  case conll
 }
 
 /// The current answer of one (task, annotator): the latest record in that annotator's log.
@@ -52,11 +59,14 @@ public enum Exporter {
       return (pa, a.annotator) < (pb, b.annotator)
     }
     var rows: [(LabelRecord, JSONObject?)] = []
+    var tasks: [LabelTask?] = []
     for record in sorted {
       var data: JSONObject?
       if let id = record.task, let position = positionByID[id], case .success(let task) = dataset.task(at: position) {
         data = task.fields
+        tasks.append(task)
       } else {
+        tasks.append(nil)
         warnings.append(
           Diagnostic(
             .warning, file: Path.display(project.dataPath),
@@ -74,6 +84,45 @@ public enum Exporter {
       return (out, warnings)
     case .csv:
       return (csv(rows: rows, questions: project.config.questions), warnings)
+    case .spacy, .conll:
+      guard let question = project.config.questions.first(where: { $0.kind == .spans }) else {
+        throw ProjectError([
+          Diagnostic(
+            file: Path.display(project.configPath), "--format \(format.rawValue) exports span questions; this project has none",
+            fix: "use --format jsonl or csv")
+        ])
+      }
+      var out = ""
+      for ((record, _), task) in zip(rows, tasks) where record.type == .answer {
+        guard let task, let answer = record.answers[question.name] else { continue }
+        let spans = Span.sorted(Span.list(answer))
+        if format == .spacy {
+          var o = JSONObject()
+          o["id"] = .string(task.id)
+          o["annotator"] = .string(record.annotator)
+          o["text"] = .string(task.text)
+          o["spans"] = .array(spans.map { span in
+            var s = JSONObject()
+            s["start"] = .number(Double(span.start))
+            s["end"] = .number(Double(span.end))
+            s["label"] = .string(span.label)
+            s["text"] = .string(span.text)
+            return .object(s)
+          })
+          JSONValue.object(o).serialized(into: &out)
+          out += "\n"
+        } else {
+          let (block, overlapping) = BIO.tag(text: task.text, spans: spans)
+          if overlapping {
+            warnings.append(
+              Diagnostic(
+                .warning, file: Path.display(project.dataPath), line: task.line,
+                "task `\(task.id)` (\(record.annotator)) has overlapping spans; BIO keeps the first of each overlap"))
+          }
+          out += "# id: \(task.id) annotator: \(record.annotator)\n" + block + "\n"
+        }
+      }
+      return (out, warnings)
     }
   }
 
@@ -82,6 +131,7 @@ public enum Exporter {
     o["id"] = .string(record.task ?? "")
     o["annotator"] = .string(record.annotator)
     o["answers"] = .object(record.answers)
+    if let shownLeft = record.shownLeft { o["shown_left"] = .string(shownLeft) }
     if record.type == .skip {
       o["skipped"] = .bool(true)
       if let reason = record.skipReason { o["skip_reason"] = .string(reason) }
@@ -97,6 +147,7 @@ public enum Exporter {
   /// Flattens an answer for a CSV cell: multi-choice joined by `|`, a taxonomy path by `/`.
   static func cellText(_ value: JSONValue?, kind: QuestionKind?) -> String {
     guard let value else { return "" }
+    if kind == .spans { return value.serialized() }
     if case .array(let items) = value {
       return items.map(\.displayText).joined(separator: kind == .taxonomy ? "/" : "|")
     }
@@ -113,8 +164,9 @@ public enum Exporter {
     for (record, _) in rows {
       for key in record.answers.keys where !answerColumns.contains(key) { answerColumns.append(key) }
     }
+    let sides = rows.contains { $0.0.shownLeft != nil }
     let header =
-      ["id", "annotator", "skipped", "skip_reason"] + answerColumns
+      ["id", "annotator", "skipped", "skip_reason"] + answerColumns + (sides ? ["shown_left"] : [])
       + ["submitted_at", "active_seconds", "guidelines_version", "record"] + dataColumns.map { "data." + $0 }
     var out = header.map { CSVRow.quote($0) }.joined(separator: ",") + "\r\n"
     let kinds = Dictionary(questions.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
@@ -123,6 +175,7 @@ public enum Exporter {
         record.task ?? "", record.annotator, record.type == .skip ? "true" : "", record.skipReason ?? "",
       ]
       cells += answerColumns.map { cellText(record.answers[$0], kind: kinds[$0]) }
+      if sides { cells.append(record.shownLeft ?? "") }
       cells += [
         Timestamp.iso8601(record.submittedAt), record.activeSeconds.map { JSONValue.number($0).displayText } ?? "",
         record.guidelinesVersion ?? "", record.id,
@@ -131,5 +184,45 @@ public enum Exporter {
       out += cells.map { CSVRow.quote($0) }.joined(separator: ",") + "\r\n"
     }
     return out
+  }
+}
+
+/// Token-level BIO tags for a text and its spans (CoNLL style: `token<TAB>tag` per line).
+public enum BIO {
+  /// Tokens are runs of word characters, and every other character that is not a space on its own. A token
+  /// is inside a span when they share a code point; the first token of each span is `B-`. Returns the lines
+  /// and whether some spans overlapped (BIO cannot say that; the earlier span wins).
+  public static func tag(text: String, spans: [Span]) -> (String, overlapping: Bool) {
+    let points = CodePointText(text)
+    var tokens: [Range<Int>] = []
+    var i = 0
+    while i < points.count {
+      if points.isSpace(at: i) {
+        i += 1
+      } else if points.isWord(at: i) {
+        let start = i
+        while i < points.count && points.isWord(at: i) { i += 1 }
+        tokens.append(start..<i)
+      } else {
+        tokens.append(i..<(i + 1))
+        i += 1
+      }
+    }
+    let sorted = Span.sorted(spans)
+    var overlapping = false
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.overlaps(b) { overlapping = true }
+    var out = ""
+    var previous: Span?
+    for token in tokens {
+      let span = sorted.first { $0.start < token.upperBound && token.lowerBound < $0.end }
+      var tag = "O"
+      if let span {
+        tag = (span == previous ? "I-" : "B-") + span.label
+      }
+      previous = span
+      let word = points.slice(token.lowerBound, token.upperBound).map { $0 == "\t" ? " " : $0 }
+      out += String(word) + "\t" + tag + "\n"
+    }
+    return (out, overlapping)
   }
 }

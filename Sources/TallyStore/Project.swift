@@ -109,10 +109,9 @@ public enum ProjectFiles {
     return Path.join(Path.directory(of: absolute), Path.stem(of: absolute) + ".tally")
   }
 
-  /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same labels.
-  public static func prepareQuickStart(
-    dataPath: String, labels: [String], multi: Bool, rating: Int? = nil, freeText: Bool = false
-  ) throws(ProjectError) -> Project {
+  /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same question (any
+  /// question when `question` is nil).
+  public static func prepareQuickStart(dataPath: String, question: QuickStartQuestion?) throws(ProjectError) -> Project {
     let absolute = Path.absolute(dataPath)
     guard Files.exists(absolute) else {
       throw ProjectError([Diagnostic(file: Path.display(absolute), "data file not found", fix: "check the path")])
@@ -128,42 +127,31 @@ public enum ProjectFiles {
     let configPath = Path.join(folder, Project.fileName)
     if Files.exists(configPath) {
       let project = try Project.load(folder)
-      let existing = project.config.questions.first?.options.map(\.name) ?? []
-      let kind = project.config.questions.first?.kind
-      if let rating, kind != .rating || existing.count != rating {
+      if let question, !question.matches(project.config) {
+        let first = project.config.questions.first
+        let was = first.map { q in
+          q.kind == .single || q.kind == .multi || q.kind == .spans
+            ? "\(q.kind.rawValue) with labels \(q.options.map(\.name).joined(separator: ","))" : q.kind.rawValue
+        } ?? "?"
         throw ProjectError([
           Diagnostic(
-            file: Path.display(configPath), "this quick-start project was not made with --rating \(rating)",
-            fix: "label it as it is: `tally label \(Path.display(folder))`, or edit \(Path.display(configPath))")
-        ])
-      }
-      if freeText && kind != .text {
-        throw ProjectError([
-          Diagnostic(
-            file: Path.display(configPath), "this quick-start project was not made with --free-text",
-            fix: "label it as it is: `tally label \(Path.display(folder))`, or edit \(Path.display(configPath))")
-        ])
-      }
-      if rating == nil && !freeText && !labels.isEmpty && (existing != labels || kind != (multi ? .multi : .single)) {
-        throw ProjectError([
-          Diagnostic(
-            file: Path.display(configPath),
-            "this quick-start project was made with labels \(existing.joined(separator: ","))"
-              + " (\(kind?.rawValue ?? "?")), not \(labels.joined(separator: ","))\(multi ? " (multi)" : "")",
-            fix: "pass the same --labels, edit \(Path.display(configPath)), or label the project: "
-              + "`tally label \(Path.display(folder))`")
+            file: Path.display(configPath), "this quick-start project asks a \(was) question, not \(question.options)",
+            fix: "label it as it is: `tally label \(Path.display(folder))`, edit \(Path.display(configPath)), "
+              + "or move that folder away to start over")
         ])
       }
       return project
     }
-    guard !labels.isEmpty || rating != nil || freeText else {
+    guard let question else {
       throw ProjectError([
-        Diagnostic(file: Path.display(absolute), "no labels given", fix: "add --labels a,b,c (or --rating N)")
+        Diagnostic(
+          file: Path.display(absolute), "no labels given",
+          fix: "add --labels a,b,c (or --spans, --rating N, --free-text, --compare)")
       ])
     }
     let yaml = ProjectTemplate.yaml(
-      name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, labels: labels,
-      multi: multi, rating: rating, freeText: freeText)
+      name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, question: question,
+      textField: question == .compare ? "prompt" : "text")
     // Check the labels before writing anything.
     let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
     if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }

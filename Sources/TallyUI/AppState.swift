@@ -18,6 +18,16 @@ public struct Draft: Sendable, Equatable {
   public var cursor = 0
   /// Free text: keys go into the field (Esc hands them back to the commands).
   public var editing = true
+  /// Spans: the cursor, as the code-point offset of the cell it is on.
+  public var spanCursor = 0
+  /// Spans: where the selection started (nil: no selection).
+  public var spanAnchor: Int?
+  /// Spans: selections cover exact characters instead of snapping to whole words.
+  public var characterPrecision = false
+  /// Comparison: `a` or `b` was chosen and the question waits for the strength.
+  public var askingStrength = false
+  /// The answers predicted by the data, as first shown (to mark predicted spans).
+  public var predicted = JSONObject()
 
   public init() {}
 }
@@ -76,6 +86,45 @@ public struct ActiveClock: Sendable, Equatable {
   public func isIdle(at time: Double, idleLimit: Double) -> Bool { time - lastInput > idleLimit }
 }
 
+/// A place the span cursor can stand: one drawn cell of the task text.
+public struct CursorStop: Sendable, Equatable {
+  public var offset: Int
+  public var end: Int
+  public var line: Int
+  /// Display column of the cell in its wrapped line.
+  public var column: Int
+}
+
+/// The panes of a side-by-side task.
+public enum ComparePane: Int, Sendable, Equatable, CaseIterable {
+  case prompt, left, right
+}
+
+/// What a side-by-side task shows and how far each pane is scrolled.
+public struct CompareState: Sendable, Equatable {
+  /// Response `a` is on the left.
+  public var leftIsA = true
+  public var focus = ComparePane.left
+  /// Scroll offset per pane (prompt, left, right).
+  public var scroll = [0, 0, 0]
+  /// The left and right responses have been scrolled to their ends.
+  public var seenEnd = [false, false]
+  public var showDiff = false
+  /// Code-point ranges of the words that differ, left and right (computed when first shown).
+  public var diff: [[Range<Int>]]?
+  /// Texts and their wrapped lines per pane, and the width they were wrapped to.
+  public var texts = ["", "", ""]
+  public var lines: [[WrappedLine]] = [[], [], []]
+  public var widths = [-1, -1, -1]
+  /// Model names (left, right), when the project shows them.
+  public var models: [String?] = [nil, nil]
+
+  public init() {}
+
+  /// The response shown on a side (`a` or `b`).
+  public func response(on pane: ComparePane) -> String { (pane == .left) == leftIsA ? "a" : "b" }
+}
+
 /// The whole state of a labeling session. `update` changes it; `Renderer` draws it.
 public struct AppState: Sendable, Equatable {
   public var session: SessionInfo
@@ -109,6 +158,13 @@ public struct AppState: Sendable, Equatable {
   /// The wrapped task text for the current width.
   public var textLayout: [WrappedLine] = []
   public var textLayoutWidth = 0
+  /// Span tasks: the text as code points, the spans the layout's tags were made for, and where the cursor
+  /// can stop (the offsets of the drawn cells, with each cell's end and wrapped line).
+  public var spanText = CodePointText("")
+  public var textLayoutSpans: [Span] = []
+  public var cursorStops: [CursorStop] = []
+  /// Side-by-side tasks: sides, scroll positions, focus and the wrapped texts.
+  public var compare = CompareState()
 
   public init(session: SessionInfo, width: Int, height: Int, handled: [String: HandledTask], now: Double) {
     self.session = session

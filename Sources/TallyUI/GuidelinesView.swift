@@ -47,8 +47,27 @@ enum HelpView {
     let w = min(screen.width - 2, 76)
     var rows: [(String, String)] = [("1-9, letters", "choose: single submits, multi toggles, taxonomy goes down")]
     var lines: [StyledLine] = []
-    for binding in Keymap.bindings {
-      rows.append((binding.keys.map(\.label).joined(separator: " "), binding.help))
+    // The general keys, then those of the task on screen (span keys while a span question is active).
+    var contexts: Set<KeyContext> = [.labeling, .guidelines, .anywhere]
+    if state.activeQuestion?.kind == .spans {
+      contexts.insert(.spans)
+      rows = [("1-9, letters", "label the selection or the word under the cursor; relabel the span there")]
+    }
+    if state.session.layout.compare != nil {
+      contexts.insert(.compare)
+      rows = [("1 2 3 4", "left better, right better, tie, both bad (then 1 slightly / 2 clearly)")]
+    }
+    let spanKeys = Set(Keymap.bindings.filter { $0.context == .spans }.flatMap(\.keys))
+    // The task's own keys first, so they stay on screen when the list is taller than the terminal.
+    let ordered =
+      Keymap.bindings.filter { $0.context == .spans || $0.context == .compare }
+      + Keymap.bindings.filter { $0.context != .spans && $0.context != .compare }
+    for binding in ordered where contexts.contains(binding.context) {
+      var keys = binding.keys
+      // Keys a span question takes over are listed with it, not with the task keys.
+      if contexts.contains(.spans) && binding.context != .spans { keys.removeAll { spanKeys.contains($0) } }
+      if keys.isEmpty { continue }
+      rows.append((keys.map(\.label).joined(separator: " "), binding.help))
     }
     let keyWidth = min(16, rows.map { DisplayWidth.of($0.0) }.max() ?? 8)
     let indent = StyledLine(String(repeating: " ", count: keyWidth + 2))

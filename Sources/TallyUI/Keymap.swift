@@ -3,6 +3,11 @@ public enum Action: String, Sendable, CaseIterable {
   case submit, skip, back, forward, up, nextQuestion, previousQuestion
   case scrollDown, scrollUp, pageDown, pageUp
   case guidelines, describe, help, search, nextHit, previousHit, revisitSkipped, close, quit
+  // Span questions.
+  case charLeft, charRight, wordLeft, wordRight, lineUp, lineDown, lineStart, lineEnd
+  case select, precision, removeSpan, previousSpan, nextSpan
+  // Side by side.
+  case focusPrevious, focusNext, scrollBothDown, scrollBothUp, toggleDiff
 }
 
 /// Where a binding applies.
@@ -10,6 +15,10 @@ public enum KeyContext: String, Sendable {
   case labeling = "Labeling"
   case guidelines = "Guidelines"
   case anywhere = "Anywhere"
+  /// While a span question is active (these keys win over the labeling ones).
+  case spans = "Span questions"
+  /// In a side-by-side task.
+  case compare = "Side by side"
 }
 
 /// One row of the key table: the keys, what they do, and where.
@@ -25,8 +34,8 @@ public enum Keymap {
   public static let bindings: [KeyBinding] = [
     KeyBinding(action: .submit, keys: [.enter], help: "submit / accept the preselected answer", context: .labeling),
     KeyBinding(action: .skip, keys: [.char("s")], help: "skip the task (asks for an optional reason)", context: .labeling),
-    KeyBinding(action: .back, keys: [.left, .char("u")], help: "back to the previous task", context: .labeling),
-    KeyBinding(action: .forward, keys: [.right], help: "forward to the next task", context: .labeling),
+    KeyBinding(action: .back, keys: [.left, .char("u"), .char("<")], help: "back to the previous task", context: .labeling),
+    KeyBinding(action: .forward, keys: [.right, .char(">")], help: "forward to the next task", context: .labeling),
     KeyBinding(action: .up, keys: [.backspace], help: "taxonomy: up one level", context: .labeling),
     KeyBinding(action: .nextQuestion, keys: [.tab], help: "next question", context: .labeling),
     KeyBinding(action: .previousQuestion, keys: [.backTab], help: "previous question", context: .labeling),
@@ -43,18 +52,47 @@ public enum Keymap {
     KeyBinding(action: .close, keys: [.escape], help: "close the pane or dialog", context: .anywhere),
     KeyBinding(action: .help, keys: [.char("?")], help: "this list of keys", context: .anywhere),
     KeyBinding(action: .quit, keys: [.char("q"), .ctrl("c")], help: "quit (every submitted label is already saved)", context: .anywhere),
+    KeyBinding(action: .charLeft, keys: [.left], help: "cursor left a character (< > change task)", context: .spans),
+    KeyBinding(action: .charRight, keys: [.right], help: "cursor right a character", context: .spans),
+    KeyBinding(action: .wordLeft, keys: [.char("b"), .alt("b")], help: "cursor to the previous word (also Ctrl-←)", context: .spans),
+    KeyBinding(action: .wordRight, keys: [.char("w"), .alt("f")], help: "cursor to the next word (also Ctrl-→)", context: .spans),
+    KeyBinding(action: .lineUp, keys: [.up, .char("k")], help: "cursor up a line", context: .spans),
+    KeyBinding(action: .lineDown, keys: [.down, .char("j")], help: "cursor down a line", context: .spans),
+    KeyBinding(action: .lineStart, keys: [.home], help: "cursor to the start of the line", context: .spans),
+    KeyBinding(action: .lineEnd, keys: [.end], help: "cursor to the end of the line", context: .spans),
+    KeyBinding(action: .select, keys: [.char("v")], help: "start a selection (move to extend; Esc cancels)", context: .spans),
+    KeyBinding(action: .precision, keys: [.char("c")], help: "selections: whole words or exact characters", context: .spans),
+    KeyBinding(action: .removeSpan, keys: [.char("x"), .delete], help: "remove the span under the cursor", context: .spans),
+    KeyBinding(action: .previousSpan, keys: [.char("[")], help: "previous span", context: .spans),
+    KeyBinding(action: .nextSpan, keys: [.char("]")], help: "next span", context: .spans),
+    KeyBinding(action: .focusPrevious, keys: [.char("[")], help: "focus the pane to the left (prompt, left, right)", context: .compare),
+    KeyBinding(action: .focusNext, keys: [.char("]")], help: "focus the pane to the right", context: .compare),
+    KeyBinding(action: .scrollBothDown, keys: [.char("J")], help: "scroll both responses down", context: .compare),
+    KeyBinding(action: .scrollBothUp, keys: [.char("K")], help: "scroll both responses up", context: .compare),
+    KeyBinding(action: .toggleDiff, keys: [.char("w")], help: "highlight the words that differ", context: .compare),
   ]
 
-  private static let table: [Key: Action] = {
+  private static func table(_ contexts: Set<KeyContext>) -> [Key: Action] {
     var table: [Key: Action] = [:]
-    for binding in bindings {
+    for binding in bindings where contexts.contains(binding.context) {
       for key in binding.keys where table[key] == nil { table[key] = binding.action }
     }
     return table
-  }()
+  }
 
-  /// The action bound to a key, if any.
-  public static func action(for key: Key) -> Action? { table[key] }
+  private static let general = table([.labeling, .guidelines, .anywhere])
+  private static let spanTable = table([.spans])
+  private static let compareTable = table([.compare])
+
+  /// The action bound to a key, if any; a context's own bindings win over the general ones.
+  public static func action(for key: Key, in context: KeyContext? = nil) -> Action? {
+    switch context {
+    case .spans: if let action = spanTable[key] { return action }
+    case .compare: if let action = compareTable[key] { return action }
+    default: break
+    }
+    return general[key]
+  }
 
   /// The keys bound to an action, as shown in help ("← u").
   public static func keyLabels(_ action: Action) -> String {

@@ -18,6 +18,13 @@ public struct Layout: Sendable, Equatable {
   public var hintRow = 0
   public var guidelines: Rect?
   public var guidelinesFullScreen = false
+  /// Span tasks on a wide screen: the list of spans beside the text.
+  public var sideList: Rect?
+  /// Side-by-side tasks: the prompt, left and right panes' text areas; the two response headers; the
+  /// line between the columns (nil when stacked).
+  public var comparePanes: [Rect] = []
+  public var compareHeaders: [Rect] = []
+  public var compareSeparator: Rect?
 
   /// Computes the layout for a state.
   public static func compute(_ state: AppState) -> Layout {
@@ -58,7 +65,49 @@ public struct Layout: Sendable, Equatable {
     layout.text = Rect(x: 1, y: y, width: mainWidth - 2, height: textHeight)
     layout.textRule = y + textHeight
     layout.question = Rect(x: 1, y: y + textHeight + 1, width: mainWidth - 2, height: questionHeight)
+    if state.current?.task != nil && !state.atEnd {
+      if state.session.layout.compare != nil {
+        layoutCompare(&layout, state)
+      } else if SpanEditor.question(state) != nil, layout.text.width >= 90 {
+        let listWidth = min(34, layout.text.width / 4)
+        layout.sideList = Rect(
+          x: layout.text.maxX - listWidth, y: layout.text.y, width: listWidth, height: layout.text.height)
+        layout.text.width -= listWidth + 2
+      }
+    }
     return layout
+  }
+
+  /// Splits the text area into the prompt (up to a quarter of it) and the two responses: in columns from
+  /// 76 columns on, stacked below that.
+  static func layoutCompare(_ layout: inout Layout, _ state: AppState) {
+    let area = layout.text
+    let promptHeight = min(max(1, state.compare.lines[0].count), max(2, area.height / 4))
+    let prompt = Rect(x: area.x, y: area.y, width: area.width, height: promptHeight)
+    let region = Rect(x: area.x, y: area.y + promptHeight + 1, width: area.width, height: area.height - promptHeight - 1)
+    if area.width >= 76 {
+      let leftWidth = (area.width - 3) / 2
+      let rightX = area.x + leftWidth + 3
+      layout.compareHeaders = [
+        Rect(x: area.x, y: region.y, width: leftWidth, height: 1),
+        Rect(x: rightX, y: region.y, width: area.maxX - rightX, height: 1),
+      ]
+      layout.comparePanes = [
+        prompt, Rect(x: area.x, y: region.y + 1, width: leftWidth, height: region.height - 1),
+        Rect(x: rightX, y: region.y + 1, width: area.maxX - rightX, height: region.height - 1),
+      ]
+      layout.compareSeparator = Rect(x: area.x + leftWidth + 1, y: region.y, width: 1, height: region.height)
+    } else {
+      let leftHeight = max(1, (region.height - 2) / 2)
+      layout.compareHeaders = [
+        Rect(x: area.x, y: region.y, width: area.width, height: 1),
+        Rect(x: area.x, y: region.y + 1 + leftHeight, width: area.width, height: 1),
+      ]
+      layout.comparePanes = [
+        prompt, Rect(x: area.x, y: region.y + 1, width: area.width, height: leftHeight),
+        Rect(x: area.x, y: region.y + 2 + leftHeight, width: area.width, height: region.height - 2 - leftHeight),
+      ]
+    }
   }
 
   /// Width the task text wraps to.

@@ -15,7 +15,7 @@ public enum QuestionView {
       }
       if !active, let answer = state.draft.answers[question.name] {
         // The answer first, so it stays visible when a long prompt is cut at the edge.
-        header.runs.append(StyledRun("✓ " + answerText(answer, question: question), .bold))
+        header.runs.append(StyledRun("✓ " + answerText(answer, question: question, state: state), .bold))
         header.runs.append(StyledRun("  " + question.prompt, .dim))
       } else {
         header.runs.append(StyledRun(question.prompt, active ? .bold : .dim))
@@ -32,6 +32,10 @@ public enum QuestionView {
       }
       if question.kind == .text {
         lines += TextField.lines(question, state: state, width: width)
+      } else if question.kind == .spans {
+        lines += SpanView.questionLines(question, state: state, width: width)
+      } else if question.kind == .comparison {
+        lines += comparisonLines(question, state: state, width: width)
       } else {
         lines += optionLines(question, state: state, width: width)
       }
@@ -58,14 +62,14 @@ public enum QuestionView {
     }
     var cells: [StyledLine] = []
     var descriptions: [StyledLine?] = []
-    let keys = OptionKeys.assign(options)
+    let keys = OptionKeys.assign(for: question, options: options)
     for (i, option) in options.enumerated() {
       let keyLabel = String(keys[i])
       let isChosen = chosen.contains(option.name)
       let mark: String
       switch question.kind {
       case .multi: mark = isChosen ? "[x]" : "[ ]"
-      case .single, .taxonomy, .rating, .text: mark = isChosen ? "(•)" : "( )"
+      case .single, .taxonomy, .rating, .text, .spans, .comparison: mark = isChosen ? "(•)" : "( )"
       }
       var line = StyledLine()
       line.runs.append(StyledRun(" \(keyLabel) ", Style(bold: true, reverse: true)))
@@ -108,13 +112,44 @@ public enum QuestionView {
     return out
   }
 
+  /// A comparison's options (or, after `a`/`b`, the strength) on one line, wrapped when narrow.
+  static func comparisonLines(_ question: Question, state: AppState, width: Int) -> [StyledLine] {
+    let options = App.currentOptions(question, state) ?? []
+    let keys = OptionKeys.assign(options)
+    var lines: [StyledLine] = []
+    let chosen: String?
+    if state.draft.askingStrength {
+      let winner = state.draft.answers[question.name]?.stringValue ?? "a"
+      lines.append(StyledLine("  \(CompareView.side(of: winner, state).capitalized1) (\(winner)) is better. How much?", .bold))
+      chosen = state.draft.answers[question.strengthName]?.stringValue
+    } else {
+      chosen = state.draft.answers[question.name]?.stringValue.map { CompareView.side(of: $0, state) }
+    }
+    let line = CompareView.optionLine(options, keys: keys, chosen: chosen, predicted: state.draft.fromPrediction)
+    lines += StyledWrap.wrap(line, width: width, restIndent: StyledLine(" "))
+    return lines
+  }
+
   /// The display name of a single- or multi-choice option.
   static func displayName(_ name: String, in question: Question) -> String {
     question.options.first { $0.name == name }?.display ?? name
   }
 
   /// An answer as text for the screen; a taxonomy path is looked up level by level.
-  static func answerText(_ answer: JSONValue, question: Question) -> String {
+  static func answerText(_ answer: JSONValue, question: Question, state: AppState? = nil) -> String {
+    if question.kind == .spans {
+      let count = answer.arrayValue?.count ?? 0
+      return count == 1 ? "1 span" : "\(count) spans"
+    }
+    if question.kind == .comparison, let name = answer.stringValue, let state {
+      let side = CompareView.side(of: name, state)
+      let strength = state.draft.answers[question.strengthName]?.stringValue.map { " · \($0)" } ?? ""
+      switch name {
+      case "a", "b": return "\(side.capitalized1) (\(name))\(strength)"
+      case "both_bad": return "Both bad"
+      default: return "Tie"
+      }
+    }
     switch answer {
     case .string(let name): return displayName(name, in: question)
     case .array(let items):
@@ -137,4 +172,9 @@ public enum QuestionView {
     default: return answer.displayText
     }
   }
+}
+
+extension String {
+  /// The string with its first character uppercased.
+  var capitalized1: String { prefix(1).uppercased() + dropFirst() }
 }

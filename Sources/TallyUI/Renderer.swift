@@ -97,13 +97,39 @@ public enum Renderer {
       }
       screen.write(line, x: 1, y: row, clip: Rect(x: 1, y: row, width: main.width - 2, height: 1))
     }
-    // The task text.
+    if state.session.layout.compare != nil {
+      CompareView.draw(&screen, state, layout)
+      screen.write(String(repeating: "─", count: main.width), x: 0, y: layout.textRule, style: .dim, clip: main)
+    } else {
+      drawText(&screen, state, layout)
+    }
+    let questionLines = QuestionView.lines(state, width: layout.question.width)
+    for (row, line) in questionLines.prefix(layout.question.height).enumerated() {
+      screen.write(line, x: layout.question.x, y: layout.question.y + row, clip: layout.question)
+    }
+    if questionLines.count > layout.question.height, layout.question.height > 0 {
+      let y = layout.question.maxY - 1
+      screen.write(" … more options: enlarge the terminal ", x: max(0, main.width - 40), y: y, style: .dim, clip: main)
+    }
+  }
+
+  /// The task text (with spans, for span questions), and the rule under it.
+  static func drawText(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
+    let main = layout.main
     let area = layout.text
     let lines = state.textLayout
     let start = min(state.textScroll, max(0, lines.count - 1))
-    for (row, line) in lines.dropFirst(start).prefix(area.height).enumerated() {
-      var x = area.x
-      for cell in line.cells { x = screen.put(cell, x: x, y: area.y + row, style: .plain, clip: area) }
+    if let question = SpanEditor.question(state) {
+      SpanView.drawText(&screen, state, area: area, question: question)
+      if let list = layout.sideList {
+        for y in list.y..<list.maxY { screen.write("│", x: list.x - 2, y: y, style: .dim) }
+        SpanView.drawList(&screen, state, area: list, question: question)
+      }
+    } else {
+      for (row, line) in lines.dropFirst(start).prefix(area.height).enumerated() {
+        var x = area.x
+        for cell in line.cells { x = screen.put(cell, x: x, y: area.y + row, style: .plain, clip: area) }
+      }
     }
     // The rule under the text, with a scroll position when the text does not fit.
     let ruleY = layout.textRule
@@ -114,14 +140,6 @@ public enum Renderer {
       let info = " lines \(start + 1)–\(last) of \(lines.count) ·" + more
       let x = max(0, main.width - DisplayWidth.of(info) - 2)
       screen.write(info, x: x, y: ruleY, style: .bold, clip: main)
-    }
-    let questionLines = QuestionView.lines(state, width: layout.question.width)
-    for (row, line) in questionLines.prefix(layout.question.height).enumerated() {
-      screen.write(line, x: layout.question.x, y: layout.question.y + row, clip: layout.question)
-    }
-    if questionLines.count > layout.question.height, layout.question.height > 0 {
-      let y = layout.question.maxY - 1
-      screen.write(" … more options: enlarge the terminal ", x: max(0, main.width - 40), y: y, style: .dim, clip: main)
     }
   }
 
@@ -205,9 +223,10 @@ public enum Renderer {
     var choose = "1-9 choose"
     if let question = state.activeQuestion {
       let options = App.currentOptions(question, state) ?? []
-      let keys = OptionKeys.assign(options)
+      let keys = OptionKeys.assign(for: question, options: options)
       let isDigits = keys.allSatisfy(\.isNumber)
-      choose = isDigits && keys.count > 1 ? "1-\(keys.count) choose" : "\(String(keys.prefix(12))) choose"
+      let range = isDigits && keys.count > 1 ? "1-\(keys.count)" : String(keys.prefix(12))
+      choose = range + " choose"
       switch question.kind {
       case .multi: choose += " · Enter submit"
       case .taxonomy:
@@ -216,7 +235,24 @@ public enum Renderer {
       case .single, .rating: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
       case .text:
         choose = "i edit · Enter submit"
+      case .spans:
+        choose = "v select · \(range) label · x remove · Enter submit"
+      case .comparison:
+        choose = state.draft.askingStrength ? "1 slightly · 2 clearly better" : "1 left · 2 right · 3 tie"
+        if !state.draft.askingStrength && question.options.count > 3 { choose += " · 4 both bad" }
       }
+    }
+    if state.session.layout.compare != nil {
+      var items = [choose]
+      if state.session.questions.count > 1 { items.append("Tab question") }
+      items += ["j/k scroll", "[ ] pane", "J/K both", "w diff", "s skip", "< > task", "g guidelines", "? keys", "q quit"]
+      return fit(items, width: state.width, priority: ["? keys", "q quit", "j/k scroll", "[ ] pane", "w diff"])
+    }
+    if let question = state.activeQuestion, question.kind == .spans {
+      var items = [choose]
+      if state.session.questions.count > 1 { items.append("Tab question") }
+      items += ["←→ w b ↑↓ move", "[ ] spans", "c precision", "s skip", "< > task", "g guidelines", "? keys", "q quit"]
+      return fit(items, width: state.width, priority: ["? keys", "q quit", "←→ w b ↑↓ move", "< > task"])
     }
     var items = [choose]
     if state.session.questions.count > 1 { items.append("Tab question") }

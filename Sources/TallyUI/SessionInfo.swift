@@ -18,6 +18,10 @@ public struct SessionInfo: Sendable, Equatable {
   public var idleLimit: Double
   /// Tasks in the queue.
   public var total: Int
+  /// What a task shows: one text, or two responses side by side.
+  public var layout: TaskLayout = .text
+  /// The project seed (which side each response of a side-by-side task is shown on).
+  public var seed: UInt64 = 0
 
   public init(
     projectName: String, projectFolder: String, questions: [Question], showFields: [String] = [],

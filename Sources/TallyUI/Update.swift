@@ -153,6 +153,16 @@ public enum App {
       state.draft.editing = true
       return []
     }
+    if state.current?.task != nil, let question = state.activeQuestion, question.kind == .spans,
+      let effects = SpanEditor.key(key, question: question, &state)
+    {
+      return effects
+    }
+    if state.session.layout.compare != nil, state.current?.task != nil,
+      let effects = CompareView.key(Keymap.action(for: key, in: .compare), &state)
+    {
+      return effects
+    }
     // Option keys first: a hotkey from tally.yaml wins over any other binding of that letter.
     if let question = state.activeQuestion, let index = optionIndex(for: key, question: question, state: state) {
       return choose(index, question: question, &state, input)
@@ -196,7 +206,7 @@ public enum App {
     case .scrollUp: scrollText(&state, by: -1)
     case .pageDown: scrollText(&state, by: max(1, Layout.compute(state).text.height - 1))
     case .pageUp: scrollText(&state, by: -max(1, Layout.compute(state).text.height - 1))
-    case .close, .guidelines, .help, .quit, .search, .nextHit, .previousHit, .revisitSkipped, .none: break
+    default: break
     }
     return []
   }
@@ -204,11 +214,24 @@ public enum App {
   /// The option a key picks in the question's current list (see `OptionKeys`).
   static func optionIndex(for key: Key, question: Question, state: AppState) -> Int? {
     guard case .char(let c) = key, c != " ", let options = currentOptions(question, state) else { return nil }
-    return OptionKeys.assign(options).firstIndex(of: c)
+    return OptionKeys.assign(for: question, options: options).firstIndex(of: c)
   }
 
   static func currentOptions(_ question: Question, _ state: AppState) -> [AnswerOption]? {
-    question.kind == .taxonomy ? question.options(at: state.draft.taxonomyPath) : question.options
+    switch question.kind {
+    case .taxonomy: return question.options(at: state.draft.taxonomyPath)
+    case .comparison where state.draft.askingStrength: return Question.strengthOptions
+    default: return question.options
+    }
+  }
+
+  /// True when a question has an answer; a comparison with a strength also needs the strength after a/b.
+  static func isAnswered(_ question: Question, _ answers: JSONObject) -> Bool {
+    guard let answer = answers[question.name] else { return false }
+    if question.kind == .comparison && question.strength, let winner = answer.stringValue, winner == "a" || winner == "b" {
+      return answers[question.strengthName] != nil
+    }
+    return true
   }
 
   static func choose(_ index: Int, question: Question, _ state: inout AppState, _ input: Input) -> [Effect] {
@@ -222,8 +245,27 @@ public enum App {
     case .rating:
       state.draft.answers[question.name] = .number(Double(index + 1))
       return advance(&state, input)
-    case .text:
+    case .text, .spans:
       return []
+    case .comparison:
+      if state.draft.askingStrength {
+        state.draft.answers[question.strengthName] = .string(option.name)
+        state.draft.askingStrength = false
+        return advance(&state, input)
+      }
+      if let problem = CompareView.unreadProblem(state) {
+        state.message = problem
+        return []
+      }
+      let answer = CompareView.response(forSide: option.name, state)
+      state.draft.answers[question.name] = .string(answer)
+      if question.strength && (answer == "a" || answer == "b") {
+        state.draft.answers[question.strengthName] = nil
+        state.draft.askingStrength = true
+        return []
+      }
+      state.draft.answers[question.strengthName] = nil
+      return advance(&state, input)
     case .multi:
       var chosen = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue) ?? []
       if let at = chosen.firstIndex(of: option.name) { chosen.remove(at: at) } else { chosen.append(option.name) }
@@ -250,6 +292,24 @@ public enum App {
     if question.kind == .text {
       if let problem = TextField.problem(question: question, state: state) {
         state.message = problem
+        return []
+      }
+    }
+    if question.kind == .spans && state.draft.answers[question.name] == nil {
+      // No spans is an answer too: the text has nothing to mark.
+      state.draft.answers[question.name] = .array([])
+    }
+    if question.kind == .comparison {
+      if let problem = CompareView.unreadProblem(state) {
+        state.message = problem
+        return []
+      }
+      if state.draft.askingStrength {
+        state.message = "How much better? 1 slightly, 2 clearly."
+        return []
+      }
+      if question.required && state.draft.answers[question.name] == nil {
+        state.message = "Choose first: 1 left, 2 right, 3 tie\(question.options.count > 3 ? ", 4 both bad" : "")."
         return []
       }
     }
@@ -288,7 +348,7 @@ public enum App {
     let questions = state.session.questions
     let current = state.draft.activeQuestion
     let order = Array(questions.indices.dropFirst(current + 1)) + Array(questions.indices.prefix(current))
-    if let next = order.first(where: { i in questions[i].required && state.draft.answers[questions[i].name] == nil }) {
+    if let next = order.first(where: { i in questions[i].required && !isAnswered(questions[i], state.draft.answers) }) {
       state.draft.activeQuestion = next
       resetTaxonomyPath(&state)
       return []
@@ -306,12 +366,13 @@ public enum App {
       return [.load(.exact(state.position + 1))]
     }
     let predicted = Prediction.answers(for: task, questions: state.session.questions)
-    let record = LabelRecord(
+    var record = LabelRecord(
       id: input.freshID, type: .answer, task: task.id, line: task.line, annotator: state.session.annotator,
       answers: state.draft.answers, shownAt: state.clock.shownAt, submittedAt: input.time,
       activeSeconds: state.clock.seconds, guidelinesVersion: state.session.guidelinesVersion,
       tool: state.session.toolVersion, supersedes: state.draft.previousRecordID,
       acceptedPrediction: predicted.isEmpty ? nil : predicted == state.draft.answers)
+    if state.session.layout.compare != nil { record.shownLeft = state.compare.leftIsA ? "a" : "b" }
     state.pendingRecord = record
     if state.handled[task.id]?.skipped == true {
       // Answering a task skipped earlier (revisiting skips): on to the next skipped one.
@@ -452,15 +513,22 @@ public enum App {
         let predicted = Prediction.answers(for: task, questions: state.session.questions)
         if !predicted.isEmpty {
           draft.answers = predicted
+          draft.predicted = predicted
           draft.fromPrediction = true
         }
       }
+      if SpanEditor.question(state) != nil { state.spanText = CodePointText(task.text) }
+      if let spec = state.session.layout.compare {
+        CompareView.show(&state, task: task, previous: loaded.previous, spec: spec)
+      }
     }
-    draft.activeQuestion = state.session.questions.firstIndex { draft.answers[$0.name] == nil } ?? 0
+    draft.activeQuestion = state.session.questions.firstIndex { !isAnswered($0, draft.answers) } ?? 0
     draft.cursor = TextField.length(of: draft, question: state.session.questions[safe: draft.activeQuestion])
     state.draft = draft
+    state.textLayoutSpans = []
     resetTaxonomyPath(&state)
     relayout(&state)
+    state.draft.spanCursor = state.cursorStops.first?.offset ?? 0
     if loaded.previous?.type == .skip {
       state.message = "You skipped this task\(loaded.previous?.skipReason.map { " (“\($0)”)" } ?? ""). Answer it now, or → to move on."
     } else if loaded.previous != nil {
@@ -473,6 +541,14 @@ public enum App {
   /// Shows the current answer's branch of a taxonomy question (or the top level).
   static func resetTaxonomyPath(_ state: inout AppState) {
     state.draft.taxonomyPath = []
+    state.draft.spanAnchor = nil
+    state.draft.askingStrength = false
+    if let question = state.activeQuestion, question.kind == .comparison, question.strength,
+      let winner = state.draft.answers[question.name]?.stringValue, winner == "a" || winner == "b",
+      state.draft.answers[question.strengthName] == nil
+    {
+      state.draft.askingStrength = true
+    }
     guard let question = state.activeQuestion, question.kind == .taxonomy,
       let names = state.draft.answers[question.name]?.arrayValue?.compactMap(\.stringValue),
       let path = question.indices(of: names), !path.isEmpty
@@ -486,15 +562,27 @@ public enum App {
     if layout.tooSmall { return }
     let textWidth = layout.text.width
     if let task = state.current?.task {
-      if state.textLayoutWidth != textWidth || state.textLayout.isEmpty {
+      if state.session.layout.compare != nil {
+        CompareView.relayout(&state, layout)
+      } else if let question = SpanEditor.question(state) {
+        let spans = SpanEditor.spans(state, question)
+        if state.textLayoutWidth != textWidth || state.textLayout.isEmpty || spans != state.textLayoutSpans {
+          state.textLayout = TextWrap.wrap(task.text, width: textWidth, inserts: SpanEditor.tags(spans))
+          state.textLayoutWidth = textWidth
+          state.textLayoutSpans = spans
+          state.cursorStops = SpanEditor.stops(state.textLayout)
+        }
+      } else if state.textLayoutWidth != textWidth || state.textLayout.isEmpty {
         state.textLayout = TextWrap.wrap(task.text, width: textWidth)
         state.textLayoutWidth = textWidth
       }
     } else {
       state.textLayout = []
       state.textLayoutWidth = 0
+      state.cursorStops = []
     }
     state.textScroll = max(0, min(state.textScroll, state.textLayout.count - layout.text.height))
+    if !state.cursorStops.isEmpty && state.current?.task != nil { SpanEditor.reveal(&state) }
     if let area = layout.guidelines {
       let width = area.width - 2
       if state.guidelines.renderedWidth != width || state.guidelines.rendered == nil {

@@ -201,7 +201,7 @@ import Testing
   }
 
   @Test func quickStartRatingTemplateIsValid() throws {
-    let yaml = ProjectTemplate.yaml(name: "r", dataPath: "../r.txt", format: .text, labels: [], multi: false, rating: 5)
+    let yaml = ProjectTemplate.yaml(name: "r", dataPath: "../r.txt", format: .text, question: .rating(5))
     let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
     #expect(diagnostics.isEmpty)
     #expect(config?.questions.first?.kind == .rating)
