@@ -25,6 +25,8 @@ enum CompareView {
       let modelB = spec.modelBField.flatMap { task.fields[$0]?.displayText }
       compare.models = compare.leftIsA ? [modelA, modelB] : [modelB, modelA]
     }
+    // A task answered before was read then; changing the answer does not ask for the scrolling again.
+    if previous?.type == .answer { compare.seenEnd = [true, true] }
     state.compare = compare
   }
 
@@ -100,8 +102,8 @@ enum CompareView {
     guard state.session.layout.compare?.requireScroll == true else { return nil }
     let unread = [ComparePane.left, .right].filter { !state.compare.seenEnd[$0.rawValue - 1] }
     guard !unread.isEmpty else { return nil }
-    let which = unread.count == 2 ? "either response" : unread[0] == .left ? "the left response" : "the right response"
-    return "First scroll \(which) to its end (] or [ picks a pane, j/PgDn scrolls, J scrolls both)."
+    let which = unread.count == 2 ? "both responses" : unread[0] == .left ? "the left response" : "the right response"
+    return "Read \(which) to the end first (j/PgDn scrolls, ] [ pick a pane, J scrolls both)."
   }
 
   // MARK: - Drawing

@@ -28,6 +28,38 @@ enum Fixture {
     name: "tags", prompt: "Tags?", kind: .multi,
     options: [AnswerOption(name: "food"), AnswerOption(name: "service"), AnswerOption(name: "price")])
 
+  static let entities = Question(
+    name: "entities", prompt: "Mark the entities", kind: .spans,
+    options: [
+      AnswerOption(name: "PER", display: "Person"), AnswerOption(name: "ORG", display: "Organisation"),
+      AnswerOption(name: "LOC", display: "Location"),
+    ])
+
+  static func comparison(_ name: String = "overall", strength: Bool = false, bothBad: Bool = true) -> Question {
+    var question = Question(
+      name: name, prompt: "Which is better (\(name))?", kind: .comparison,
+      options: Question.comparisonOptions(bothBad: bothBad))
+    question.strength = strength
+    return question
+  }
+
+  /// A side-by-side task: prompt, two responses and model names.
+  static func pair(_ id: String, prompt: String, a: String, b: String) -> LabelTask {
+    LabelTask(
+      id: id, line: 1,
+      fields: JSONObject([
+        ("id", .string(id)), ("prompt", .string(prompt)), ("response_a", .string(a)), ("response_b", .string(b)),
+        ("model_a", "atlas"), ("model_b", "borealis"),
+      ]), text: prompt)
+  }
+
+  static func compareLayout(requireScroll: Bool = false, randomize: Bool = true) -> TaskLayout {
+    var spec = CompareSpec()
+    spec.requireScroll = requireScroll
+    spec.randomizeSides = randomize
+    return .compare(spec)
+  }
+
   static func session(_ questions: [Question], total: Int = 3, guidelines: String? = "# Guide\n\nBe careful.\n") -> SessionInfo {
     SessionInfo(
       projectName: "demo", projectFolder: "demo", questions: questions, showFields: ["lang"], annotator: "ana",
@@ -43,11 +75,13 @@ enum Fixture {
   static func state(
     _ questions: [Question] = [sentiment], task: LabelTask = task("t1", "The soup was wonderful."), position: Int = 0,
     total: Int = 3, width: Int = 80, height: Int = 24, previous: LabelRecord? = nil,
-    handled: [String: HandledTask] = [:], guidelines: String? = "# Guide\n\nBe careful.\n"
+    handled: [String: HandledTask] = [:], guidelines: String? = "# Guide\n\nBe careful.\n",
+    layout: TaskLayout = .text, seed: UInt64 = 0
   ) -> AppState {
-    var state = AppState(
-      session: session(questions, total: total, guidelines: guidelines), width: width, height: height,
-      handled: handled, now: 1000)
+    var info = session(questions, total: total, guidelines: guidelines)
+    info.layout = layout
+    info.seed = seed
+    var state = AppState(session: info, width: width, height: height, handled: handled, now: 1000)
     _ = App.update(&state, Input(.loaded(LoadedTask(position: position, task: task, previous: previous)), time: 1000))
     state.message = nil
     return state
