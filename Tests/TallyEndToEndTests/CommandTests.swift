@@ -7,6 +7,20 @@ import Testing
     try TmuxSession.run([TmuxSession.tallyBinary] + arguments, directory: folder.path)
   }
 
+  @Test func everySampleProjectValidatesCleanly() throws {
+    // The package root: three levels above this file.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().path
+    let samples = try FileManager.default.contentsOfDirectory(atPath: root + "/SampleData")
+      .filter { FileManager.default.fileExists(atPath: root + "/SampleData/" + $0 + "/tally.yaml") }.sorted()
+    #expect(samples == ["compare", "entities", "sentiment", "topics"])
+    for sample in samples {
+      let result = try TmuxSession.run([TmuxSession.tallyBinary, "validate", "SampleData/" + sample], directory: root)
+      #expect(result.status == 0, "\(sample): \(result.output)")
+      #expect(result.output.contains("0 malformed, 0 duplicate ids; 0 error(s), 0 warning(s)"), "\(sample): \(result.output)")
+    }
+  }
+
   @Test func twoProcessesAppendingToOneLogLoseNothing() throws {
     let folder = try TemporaryFolder()
     let log = folder.path + "/shared.jsonl"
