@@ -17,6 +17,8 @@ enum SpanEditor {
     return state.session.questions.first { $0.kind == .spans }
   }
 
+  /// The question's spans, read from the draft (drawing uses `state.textLayoutSpans`, the same spans
+  /// already read and sorted when the text was laid out).
   static func spans(_ state: AppState, _ question: Question) -> [Span] {
     Span.list(state.draft.answers[question.name])
   }
@@ -75,7 +77,7 @@ enum SpanEditor {
       commit(spans, question: question, &state)
       state.message = "Removed \(removed.label) “\(removed.text)”."
     case .previousSpan, .nextSpan:
-      let spans = Span.sorted(spans(state, question))
+      let spans = state.textLayoutSpans
       let cursor = state.draft.spanCursor
       let target =
         action == .nextSpan ? spans.first { $0.start > cursor } : spans.last { $0.start < startOfSpan(at: cursor, spans) }

@@ -5,13 +5,15 @@ import TallyCore
 enum SpanView {
   /// The task text with spans, selection and cursor.
   static func drawText(_ screen: inout Screen, _ state: AppState, area: Rect, question: Question) {
-    let spans = Span.sorted(SpanEditor.spans(state, question))
+    let spans = state.textLayoutSpans
     let lines = state.textLayout
     guard !lines.isEmpty else { return }
     let start = min(state.textScroll, max(0, lines.count - 1))
     let end = min(lines.count, start + area.height)
     let firstOffset = lines[start].sourceStart
     var active = spans.filter { $0.start < firstOffset && $0.end >= firstOffset }
+    // The nearest end among the active spans: nothing to drop from `active` before it.
+    var nearestEnd = active.map(\.end).min() ?? Int.max
     var next = spans.firstIndex { $0.start >= firstOffset } ?? spans.count
     let focused = state.activeQuestion?.kind == .spans
     let cursor = state.draft.spanCursor
@@ -31,9 +33,15 @@ enum SpanView {
             style = .bold
           }
         } else {
-          active.removeAll { $0.end <= offset }
+          if nearestEnd <= offset {
+            active.removeAll { $0.end <= offset }
+            nearestEnd = active.map(\.end).min() ?? Int.max
+          }
           while next < spans.count && spans[next].start <= offset {
-            if spans[next].end > offset { active.append(spans[next]) }
+            if spans[next].end > offset {
+              active.append(spans[next])
+              nearestEnd = min(nearestEnd, spans[next].end)
+            }
             next += 1
           }
           if let top = active.last {
@@ -50,14 +58,14 @@ enum SpanView {
 
   /// The spans in document order, the one under the cursor marked ▸, predicted ones marked.
   static func drawList(_ screen: inout Screen, _ state: AppState, area: Rect, question: Question) {
-    let spans = Span.sorted(SpanEditor.spans(state, question))
+    let spans = state.textLayoutSpans
     screen.write("Spans (\(spans.count))", x: area.x, y: area.y, style: .bold, clip: area)
     guard area.height > 1 else { return }
     if spans.isEmpty {
       screen.write("none yet", x: area.x, y: area.y + 1, style: .dim, clip: area)
       return
     }
-    let predicted = Set(Span.list(state.draft.predicted[question.name]))
+    let predicted = state.draft.predictedSpans
     let cursor = state.draft.spanCursor
     let current = spans.lastIndex { $0.contains(cursor) } ?? spans.lastIndex { $0.start <= cursor } ?? 0
     let rows = area.height - 1
@@ -67,13 +75,13 @@ enum SpanView {
       let span = spans[i]
       let y = area.y + 1 + row
       let isCurrent = span.contains(cursor)
-      var line = StyledLine()
-      line.runs.append(StyledRun(isCurrent ? "▸" : " ", .bold))
-      let label = span.label + String(repeating: " ", count: max(0, labelWidth - DisplayWidth.of(span.label)))
-      line.runs.append(StyledRun(label + " ", Style(bold: true, foreground: SpanEditor.color(of: span.label, in: question))))
-      line.runs.append(StyledRun(span.text, isCurrent ? .bold : .plain))
-      if predicted.contains(span) { line.runs.append(StyledRun(" ·pred", .dim)) }
-      screen.write(line, x: area.x, y: y, clip: area)
+      // Written piece by piece (no intermediate styled line): this list is redrawn on every key.
+      var x = screen.write(isCurrent ? "▸" : " ", x: area.x, y: y, style: .bold, clip: area)
+      let labelStyle = Style(bold: true, foreground: SpanEditor.color(of: span.label, in: question))
+      x = screen.write(span.label, x: x, y: y, style: labelStyle, clip: area)
+      x = max(x, area.x + 2 + labelWidth)
+      x = screen.write(span.text, x: x, y: y, style: isCurrent ? .bold : .plain, clip: area)
+      if predicted.contains(span) { screen.write(" ·pred", x: x, y: y, style: .dim, clip: area) }
     }
   }
 
@@ -88,7 +96,7 @@ enum SpanView {
       labels.runs.append(StyledRun(" " + shown, Style(bold: true, foreground: SpanEditor.color(of: option.name, in: question))))
     }
     var lines = StyledWrap.wrap(labels, width: width)
-    let spans = SpanEditor.spans(state, question)
+    let spans = state.textLayoutSpans
     let cursor = state.draft.spanCursor
     var status: [StyledRun] = []
     if let selection = SpanEditor.selection(state) {

@@ -197,6 +197,7 @@ public enum App {
       state.draft.editing = true
       state.draft.cursor = TextField.length(of: state.draft, question: state.activeQuestion)
       resetTaxonomyPath(&state)
+      relayout(&state)
       return []
     case .describe:
       state.showDescriptions.toggle()
@@ -517,7 +518,10 @@ public enum App {
           draft.fromPrediction = true
         }
       }
-      if SpanEditor.question(state) != nil { state.spanText = CodePointText(task.text) }
+      if let question = SpanEditor.question(state) {
+        state.spanText = CodePointText(task.text)
+        draft.predictedSpans = Set(Span.list(draft.predicted[question.name]))
+      }
       if let spec = state.session.layout.compare {
         CompareView.show(&state, task: task, previous: loaded.previous, spec: spec)
       }
@@ -565,7 +569,7 @@ public enum App {
       if state.session.layout.compare != nil {
         CompareView.relayout(&state, layout)
       } else if let question = SpanEditor.question(state) {
-        let spans = SpanEditor.spans(state, question)
+        let spans = Span.sorted(SpanEditor.spans(state, question))
         if state.textLayoutWidth != textWidth || state.textLayout.isEmpty || spans != state.textLayoutSpans {
           state.textLayout = TextWrap.wrap(task.text, width: textWidth, inserts: SpanEditor.tags(spans))
           state.textLayoutWidth = textWidth
