@@ -101,14 +101,7 @@ public enum Exporter {
           o["id"] = .string(task.id)
           o["annotator"] = .string(record.annotator)
           o["text"] = .string(task.text)
-          o["spans"] = .array(spans.map { span in
-            var s = JSONObject()
-            s["start"] = .number(Double(span.start))
-            s["end"] = .number(Double(span.end))
-            s["label"] = .string(span.label)
-            s["text"] = .string(span.text)
-            return .object(s)
-          })
+          o["spans"] = .array(spans.map(\.json))
           JSONValue.object(o).serialized(into: &out)
           out += "\n"
         } else {
@@ -220,8 +213,7 @@ public enum BIO {
         tag = (span == previous ? "I-" : "B-") + span.label
       }
       previous = span
-      let word = points.slice(token.lowerBound, token.upperBound).map { $0 == "\t" ? " " : $0 }
-      out += String(word) + "\t" + tag + "\n"
+      out += points.slice(token.lowerBound, token.upperBound) + "\t" + tag + "\n"
     }
     return (out, overlapping)
   }

@@ -26,8 +26,6 @@ public struct Draft: Sendable, Equatable {
   public var characterPrecision = false
   /// Comparison: `a` or `b` was chosen and the question waits for the strength.
   public var askingStrength = false
-  /// The answers predicted by the data, as first shown.
-  public var predicted = JSONObject()
   /// The predicted spans of the span question, read once (to mark them in the list).
   public var predictedSpans: Set<Span> = []
 

@@ -40,17 +40,9 @@ enum CompareView {
         state.compare.widths[i] = width
       }
     }
-    // The prompt's height depends on its wrapped length: settle the layout once more.
+    // Pane widths do not depend on the prompt's length, but heights do: clamp with the settled layout.
     let settled = Layout.compute(state)
-    for pane in ComparePane.allCases {
-      if settled.comparePanes[safe: pane.rawValue]?.width != state.compare.widths[pane.rawValue] {
-        let i = pane.rawValue
-        let width = settled.comparePanes[safe: i]?.width ?? 0
-        state.compare.lines[i] = TextWrap.wrap(state.compare.texts[i], width: max(1, width))
-        state.compare.widths[i] = width
-      }
-      scroll(&state, pane, by: 0, layout: settled)
-    }
+    for pane in ComparePane.allCases { scroll(&state, pane, by: 0, layout: settled) }
   }
 
   /// Scroll and focus keys; nil for other keys.

@@ -232,7 +232,7 @@ enum SpanEditor {
 
   /// The tag cells drawn after each span ("‹PER›"), sorted by offset.
   static func tags(_ spans: [Span]) -> [(offset: Int, cells: [TextCell])] {
-    Span.sorted(spans).sorted { $0.end < $1.end }.map { span in
+    spans.sorted { ($0.end, $0.start, $0.label) < ($1.end, $1.start, $1.label) }.map { span in
       let cells = TextCells.split("‹" + span.label + "›").map { cell in
         TextCell(text: cell.text, width: cell.width, sourceOffset: span.end, sourceLength: 0)
       }

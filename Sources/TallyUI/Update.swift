@@ -514,14 +514,13 @@ public enum App {
         let predicted = Prediction.answers(for: task, questions: state.session.questions)
         if !predicted.isEmpty {
           draft.answers = predicted
-          draft.predicted = predicted
           draft.fromPrediction = true
+          if let question = SpanEditor.question(state) {
+            draft.predictedSpans = Set(Span.list(predicted[question.name]))
+          }
         }
       }
-      if let question = SpanEditor.question(state) {
-        state.spanText = CodePointText(task.text)
-        draft.predictedSpans = Set(Span.list(draft.predicted[question.name]))
-      }
+      if SpanEditor.question(state) != nil { state.spanText = CodePointText(task.text) }
       if let spec = state.session.layout.compare {
         CompareView.show(&state, task: task, previous: loaded.previous, spec: spec)
       }
