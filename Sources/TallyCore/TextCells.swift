@@ -1,7 +1,7 @@
 /// One terminal cell's worth of text: a base scalar plus the zero-width scalars that ride on it.
 public struct TextCell: Sendable, Equatable {
   /// What to draw: a printable base scalar followed by at most four zero-width scalars.
-  public var text: String
+  public var glyph: Glyph
   /// Columns it takes: 1 or 2.
   public var width: Int
   /// Offset of the first source scalar this cell stands for, in Unicode code points.
@@ -9,11 +9,21 @@ public struct TextCell: Sendable, Equatable {
   /// How many source code points this cell stands for (a placeholder for a control stands for 1).
   public var sourceLength: Int
 
-  public init(text: String, width: Int, sourceOffset: Int, sourceLength: Int) {
-    self.text = text
+  public init(glyph: Glyph, width: Int, sourceOffset: Int, sourceLength: Int) {
+    self.glyph = glyph
     self.width = width
     self.sourceOffset = sourceOffset
     self.sourceLength = sourceLength
+  }
+
+  public init(text: String, width: Int, sourceOffset: Int, sourceLength: Int) {
+    self.init(glyph: Glyph(text), width: width, sourceOffset: sourceOffset, sourceLength: sourceLength)
+  }
+
+  /// What to draw, as a string.
+  public var text: String {
+    get { glyph.string }
+    set { glyph = Glyph(newValue) }
   }
 }
 
@@ -216,7 +226,7 @@ public enum TextCells {
   static func scan<Sink: CellSink>(
     _ text: String, startOffset: Int, handlesBreaks: Bool, into sink: inout Sink
   ) -> Int {
-    let ascii = TextCells.asciiStrings
+    let ascii = TextCells.asciiGlyphs
     let index = DisplayWidth.index
     var iterator = text.unicodeScalars.makeIterator()
     var lookahead: Unicode.Scalar? = nil
@@ -244,24 +254,22 @@ public enum TextCells {
       switch CellClass(value, index: index) {
       case .base(let width):
         pending.flush(into: &sink)
-        var text = ""
-        text.unicodeScalars.append(scalar)
-        pending.start(text, width: width, offset: offset, takesMarks: true)
+        pending.start(Glyph(scalar), width: width, offset: offset, takesMarks: true)
       case .zeroWidth:
         if pending.acceptsMarks {
           pending.addMark(scalar)
         } else {
           pending.flush(into: &sink)
-          var text = "\u{25CC}"
-          text.unicodeScalars.append(scalar)
-          pending.start(text, width: 1, offset: offset, takesMarks: true)
+          var glyph = TextCells.dottedCircle
+          glyph.append(scalar)
+          pending.start(glyph, width: 1, offset: offset, takesMarks: true)
           pending.marks = 1
         }
       case .dropped:
         if pending.acceptsMarks { pending.addDropped() }
       case .placeholder:
         pending.flush(into: &sink)
-        pending.start("\u{FFFD}", width: 1, offset: offset, takesMarks: false)
+        pending.start(TextCells.replacement, width: 1, offset: offset, takesMarks: false)
       case .control:
         pending.flush(into: &sink)
         if handlesBreaks && value == 0x0A {
@@ -289,17 +297,23 @@ public enum TextCells {
   }
 
   /// What a control is drawn as: ␀…␟ for C0, ␡ for DEL, U+FFFD for C1.
-  static func placeholder(forControl value: UInt32) -> String {
+  static func placeholder(forControl value: UInt32) -> Glyph {
     if value < 0x20 { return controlPictures[Int(value)] }
-    return value == 0x7F ? "\u{2421}" : "\u{FFFD}"
+    return value == 0x7F ? Glyph("\u{2421}") : replacement
   }
 
-  /// One-scalar strings for ASCII, so the common case makes no new strings.
-  static let asciiStrings: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+  /// One-byte glyphs for ASCII.
+  static let asciiGlyphs: [Glyph] = (0..<128).map { Glyph(ascii: UInt8($0)) }
+
+  /// U+FFFD, drawn for what cannot be shown.
+  static let replacement = Glyph("\u{FFFD}")
+
+  /// U+25CC ◌, the base drawn under a combining mark that has none.
+  static let dottedCircle = Glyph("\u{25CC}")
 
   /// Control Pictures U+2400...U+241F for the C0 controls.
-  static let controlPictures: [String] = (0..<32).map { code in
-    String(Character(Unicode.Scalar(0x2400 + UInt32(code)) ?? "\u{FFFD}"))
+  static let controlPictures: [Glyph] = (0..<32).map { code in
+    Unicode.Scalar(0x2400 + UInt32(code)).map(Glyph.init) ?? replacement
   }
 }
 
@@ -318,8 +332,8 @@ private struct PendingCell {
   var acceptsMarks: Bool { takesMarks && cell != nil }
 
   /// Begins a new cell of one scalar.
-  mutating func start(_ text: String, width: Int, offset: Int, takesMarks: Bool) {
-    cell = TextCell(text: text, width: width, sourceOffset: offset, sourceLength: 1)
+  mutating func start(_ glyph: Glyph, width: Int, offset: Int, takesMarks: Bool) {
+    cell = TextCell(glyph: glyph, width: width, sourceOffset: offset, sourceLength: 1)
     marks = 0
     self.takesMarks = takesMarks
     isSpace = false
@@ -328,7 +342,7 @@ private struct PendingCell {
   /// Adds a zero-width scalar: drawn if fewer than four ride already, counted either way.
   mutating func addMark(_ scalar: Unicode.Scalar) {
     if marks < 4 {
-      cell?.text.unicodeScalars.append(scalar)
+      cell?.glyph.append(scalar)
       marks += 1
     }
     isSpace = false

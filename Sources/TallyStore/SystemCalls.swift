@@ -176,7 +176,8 @@ public enum Path {
     if !path.hasPrefix("/") {
       var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
       if getcwd(&buffer, buffer.count) != nil {
-        full = join(String(cString: buffer), path)
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        full = join(String(decoding: bytes, as: UTF8.self), path)
       }
     }
     var parts: [Substring] = []

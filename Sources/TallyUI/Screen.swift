@@ -1,20 +1,31 @@
 import TallyCore
 
 /// One cell of the screen. A wide glyph is a lead cell (width 2) followed by a continuation cell
-/// (width 0, empty text) that is never drawn on its own.
+/// (width 0, empty text) that is never drawn on its own. A plain value (no reference counting), so a
+/// frame is cleared and compared like raw memory.
 public struct ScreenCell: Sendable, Equatable {
-  public var text: String
+  public var glyph: Glyph
   public var width: UInt8
   public var style: Style
 
-  public init(text: String = " ", width: UInt8 = 1, style: Style = .plain) {
-    self.text = text
+  public init(glyph: Glyph, width: UInt8 = 1, style: Style = .plain) {
+    self.glyph = glyph
     self.width = width
     self.style = style
   }
 
-  public static let blank = ScreenCell()
-  public static let continuation = ScreenCell(text: "", width: 0)
+  public init(text: String = " ", width: UInt8 = 1, style: Style = .plain) {
+    self.init(glyph: Glyph(text), width: width, style: style)
+  }
+
+  /// What the cell shows, as a string.
+  public var text: String {
+    get { glyph.string }
+    set { glyph = Glyph(newValue) }
+  }
+
+  public static let blank = ScreenCell(glyph: .space)
+  public static let continuation = ScreenCell(glyph: Glyph(), width: 0)
   public var isContinuation: Bool { width == 0 }
 }
 
@@ -55,9 +66,7 @@ public struct Screen: Sendable, Equatable {
     let w = max(0, width)
     let h = max(0, height)
     if w == self.width && h == self.height {
-      cells.withUnsafeMutableBufferPointer { buffer in
-        for i in buffer.indices where buffer[i] != .blank { buffer[i] = .blank }
-      }
+      cells.withUnsafeMutableBufferPointer { $0.update(repeating: .blank) }
     } else {
       self = Screen(width: w, height: h)
     }
@@ -78,7 +87,7 @@ public struct Screen: Sendable, Equatable {
     let y1 = min(height, rect.maxY)
     guard x0 < x1, y0 < y1 else { return }
     for y in y0..<y1 {
-      for x in x0..<x1 { cells[y * width + x] = ScreenCell(text: " ", width: 1, style: style) }
+      for x in x0..<x1 { cells[y * width + x] = ScreenCell(glyph: .space, width: 1, style: style) }
     }
   }
 
@@ -93,11 +102,11 @@ public struct Screen: Sendable, Equatable {
     let maxX = min(width, area.maxX)
     guard x >= minX, x < maxX else { return x + cell.width }
     if cell.width == 2 && x + 1 >= maxX {
-      set(x: x, y: y, ScreenCell(text: " ", width: 1, style: style))
+      set(x: x, y: y, ScreenCell(glyph: .space, width: 1, style: style))
       return x + 2
     }
-    set(x: x, y: y, ScreenCell(text: cell.text, width: UInt8(cell.width), style: style))
-    if cell.width == 2 { set(x: x + 1, y: y, ScreenCell(text: "", width: 0, style: style)) }
+    set(x: x, y: y, ScreenCell(glyph: cell.glyph, width: UInt8(cell.width), style: style))
+    if cell.width == 2 { set(x: x + 1, y: y, ScreenCell(glyph: Glyph(), width: 0, style: style)) }
     return x + cell.width
   }
 
@@ -106,10 +115,10 @@ public struct Screen: Sendable, Equatable {
     let old = cells[i]
     // Breaking a wide pair: blank the orphaned half.
     if old.width == 2, x + 1 < width, cells[i + 1].isContinuation {
-      cells[i + 1] = ScreenCell(text: " ", width: 1, style: cells[i + 1].style)
+      cells[i + 1] = ScreenCell(glyph: .space, width: 1, style: cells[i + 1].style)
     }
     if old.isContinuation && x > 0, cells[i - 1].width == 2 {
-      cells[i - 1] = ScreenCell(text: " ", width: 1, style: cells[i - 1].style)
+      cells[i - 1] = ScreenCell(glyph: .space, width: 1, style: cells[i - 1].style)
     }
     cells[i] = cell
   }
