@@ -8,6 +8,22 @@ public enum RecordType: String, Sendable, Equatable {
   case event
 }
 
+/// What a quality check found about an answer. Flagged answers are kept; reviewers decide.
+public enum QualityFlag: String, Sendable, Equatable, CaseIterable {
+  /// Answered in less active time than the task needs to be read.
+  case tooFast = "too_fast"
+  /// Part of a run of the same answer that the annotator's answer distribution makes unlikely.
+  case sameAnswerRun = "same_answer_run"
+  /// Given while the annotator's recent gold accuracy was below the project's threshold.
+  case belowGoldThreshold = "below_gold_threshold"
+}
+
+/// Answers given in training or an exam rather than in labeling.
+public enum Phase: String, Sendable, Equatable {
+  case training
+  case exam
+}
+
 /// One line of an annotator's append-only label log.
 ///
 /// Records are never rewritten: changing an answer appends a record whose `supersedes` names the one it
@@ -36,6 +52,15 @@ public struct LabelRecord: Sendable, Equatable {
   public var acceptedPrediction: Bool?
   /// Side-by-side tasks: which response (`a` or `b`) was shown on the left.
   public var shownLeft: String?
+  /// What the quality checks found (`too_fast`, `same_answer_run`, `below_gold_threshold`); the label is kept.
+  public var flags: [QualityFlag] = []
+  /// A gold (attention-check) task, and whether the answer matched the expected one.
+  public var gold = false
+  public var correct: Bool?
+  /// Training or exam answers (kept out of the labels); nil for labeling.
+  public var phase: Phase?
+  /// For events: what happened in detail (a pause's length, an exam's score).
+  public var details: JSONObject?
 
   public init(
     id: String, type: RecordType, task: String? = nil, line: Int? = nil, annotator: String,
@@ -82,6 +107,11 @@ extension LabelRecord {
     if let supersedes { o["supersedes"] = .string(supersedes) }
     if let acceptedPrediction { o["accepted_prediction"] = .bool(acceptedPrediction) }
     if let shownLeft { o["shown_left"] = .string(shownLeft) }
+    if !flags.isEmpty { o["flags"] = .array(flags.map { .string($0.rawValue) }) }
+    if gold { o["gold"] = .bool(true) }
+    if let correct { o["correct"] = .bool(correct) }
+    if let phase { o["phase"] = .string(phase.rawValue) }
+    if let details { o["details"] = .object(details) }
     return .object(o)
   }
 
@@ -109,6 +139,12 @@ extension LabelRecord {
       guidelinesVersion: o["guidelines_version"]?.stringValue, tool: o["tool"]?.stringValue ?? "",
       supersedes: o["supersedes"]?.stringValue, acceptedPrediction: o["accepted_prediction"]?.boolValue)
     shownLeft = o["shown_left"]?.stringValue
+    // Unknown flags (from a newer version) are kept out rather than failing the record.
+    flags = o["flags"]?.arrayValue?.compactMap { $0.stringValue.flatMap(QualityFlag.init(rawValue:)) } ?? []
+    gold = o["gold"]?.boolValue ?? false
+    correct = o["correct"]?.boolValue
+    phase = o["phase"]?.stringValue.flatMap(Phase.init(rawValue:))
+    details = o["details"]?.objectValue
   }
 }
 

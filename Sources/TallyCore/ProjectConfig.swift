@@ -62,6 +62,8 @@ public struct ProjectConfig: Sendable, Equatable {
   public var layout: TaskLayout = .text
   /// The project seed: shuffling and side-by-side sides derive from it.
   public var seed: UInt64 = 0
+  /// Speed checks, gold tasks, training and exams.
+  public var quality = QualityConfig()
 
   public init(
     name: String, data: String, format: DataFormat? = nil, textField: String = "text", idField: String = "id",

@@ -5,7 +5,7 @@ import Yams
 public enum ProjectConfigParser {
   public static let topLevelKeys = [
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
-    "seed", "questions", "layout", "compare",
+    "seed", "questions", "layout", "compare", "quality",
   ]
   public static let questionKeys = [
     "name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high", "multiline", "min_length",
@@ -14,6 +14,11 @@ public enum ProjectConfigParser {
   public static let compareKeys = [
     "prompt_field", "response_a_field", "response_b_field", "model_a_field", "model_b_field", "show_models",
     "randomize_sides", "require_scroll",
+  ]
+  public static let qualityKeys = [
+    "idle_seconds", "min_seconds", "chars_per_second", "too_fast_count", "too_fast_window", "pause_seconds",
+    "same_answer_run", "same_answer_chance", "gold", "gold_rate", "gold_feedback", "gold_span_overlap",
+    "gold_window", "gold_min_accuracy", "training", "exam", "exam_pass_mark", "exam_required",
   ]
   /// Keys a span question uses to move and select; its labels' hotkeys may not take them.
   public static let spanCommandKeys: Set<Character> = ["v", "c", "x", "w", "b", "e"]
@@ -144,6 +149,7 @@ public enum ProjectConfigParser {
         guidelines: guidelines, order: order, questions: questions)
       config.layout = layout
       config.seed = seed
+      config.quality = parseQuality(fields["quality"])
       if let compare = layout.compare { config.textField = compare.promptField }
       return config
     }
@@ -169,6 +175,80 @@ public enum ProjectConfigParser {
         error(fields["response_b_field"], "both responses read the same field `\(spec.responseAField)`")
       }
       return spec
+    }
+
+    /// The `quality:` mapping (all keys optional).
+    mutating func parseQuality(_ node: Node?) -> QualityConfig {
+      var quality = QualityConfig()
+      guard let node else { return quality }
+      guard case .mapping(let mapping) = node else {
+        error(node, "`quality` must be a mapping", fix: "for example `quality:` then `  min_seconds: 2` indented")
+        return quality
+      }
+      let fields = checkKeys(mapping, allowed: ProjectConfigParser.qualityKeys, context: "quality")
+      quality.idleSeconds = number(fields["idle_seconds"], key: "idle_seconds", in: 1...86_400) ?? quality.idleSeconds
+      quality.minSeconds = number(fields["min_seconds"], key: "min_seconds", in: 0...3_600) ?? quality.minSeconds
+      quality.charsPerSecond =
+        number(fields["chars_per_second"], key: "chars_per_second", in: 0...100_000) ?? quality.charsPerSecond
+      quality.tooFastCount = count(fields["too_fast_count"], key: "too_fast_count") ?? quality.tooFastCount
+      quality.tooFastWindow = count(fields["too_fast_window"], key: "too_fast_window") ?? quality.tooFastWindow
+      if quality.tooFastCount > quality.tooFastWindow {
+        error(
+          fields["too_fast_count"] ?? fields["too_fast_window"],
+          "`too_fast_count` (\(quality.tooFastCount)) is more than `too_fast_window` (\(quality.tooFastWindow))",
+          fix: "for example `too_fast_count: 3` with `too_fast_window: 5`; 0 turns the pause off")
+      }
+      quality.pauseSeconds = number(fields["pause_seconds"], key: "pause_seconds", in: 0...3_600) ?? quality.pauseSeconds
+      quality.sameAnswerRun = count(fields["same_answer_run"], key: "same_answer_run") ?? quality.sameAnswerRun
+      if quality.sameAnswerRun == 1 {
+        error(fields["same_answer_run"], "`same_answer_run` must be at least 2 (or 0 to turn the check off)")
+      }
+      quality.sameAnswerChance =
+        number(fields["same_answer_chance"], key: "same_answer_chance", in: 0...1) ?? quality.sameAnswerChance
+      quality.gold = string(fields["gold"], key: "gold")
+      quality.goldRate = number(fields["gold_rate"], key: "gold_rate", in: 0...0.5) ?? quality.goldRate
+      if let feedbackNode = fields["gold_feedback"], let raw = string(feedbackNode, key: "gold_feedback") {
+        if let feedback = GoldFeedback(rawValue: raw) {
+          quality.goldFeedback = feedback
+        } else {
+          error(feedbackNode, "unknown gold feedback `\(raw)`", fix: "use `silent` or `explain`")
+        }
+      }
+      quality.goldSpanOverlap =
+        number(fields["gold_span_overlap"], key: "gold_span_overlap", in: 0.01...1) ?? quality.goldSpanOverlap
+      quality.goldWindow = count(fields["gold_window"], key: "gold_window") ?? quality.goldWindow
+      if quality.goldWindow == 0 { error(fields["gold_window"], "`gold_window` must be at least 1") }
+      quality.goldMinAccuracy =
+        number(fields["gold_min_accuracy"], key: "gold_min_accuracy", in: 0...1) ?? quality.goldMinAccuracy
+      quality.training = string(fields["training"], key: "training")
+      quality.exam = string(fields["exam"], key: "exam")
+      quality.examPassMark = number(fields["exam_pass_mark"], key: "exam_pass_mark", in: 0...1) ?? quality.examPassMark
+      quality.examRequired = flag(fields["exam_required"], key: "exam_required") ?? quality.examRequired
+      if quality.examRequired && quality.exam == nil {
+        error(fields["exam_required"], "`exam_required` needs an exam", fix: "add `exam: exam.jsonl` under `quality:`")
+      }
+      if fields["gold"] == nil {
+        for key in ["gold_rate", "gold_feedback", "gold_span_overlap", "gold_window", "gold_min_accuracy"] {
+          if let extra = fields[key] {
+            error(extra, "`\(key)` applies only with gold tasks", fix: "add `gold: gold.jsonl` under `quality:`")
+          }
+        }
+      }
+      return quality
+    }
+
+    /// A number in `range`; reports anything else.
+    mutating func number(_ node: Node?, key: String, in range: ClosedRange<Double>) -> Double? {
+      guard let node else { return nil }
+      if let raw = string(node, key: key), let value = Double(raw), value.isFinite, range.contains(value) {
+        return value
+      }
+      error(node, "`\(key)` must be a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
+      return nil
+    }
+
+    static func format(_ value: Double) -> String {
+      value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     var questionNodes: [Node] = []
