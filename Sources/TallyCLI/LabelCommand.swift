@@ -35,14 +35,40 @@ struct LabelCommand: ParsableCommand {
   @Flag(help: "Quick start: compare two responses side by side (fields prompt, response_a, response_b).")
   var compare = false
 
+  @Option(help: "Quick start: gold tasks with known answers (JSONL shaped like the data, answer under `gold`).")
+  var gold: String?
+
+  @Option(name: .customLong("gold-rate"), help: "Quick start: share of the queue that is gold (default 0.1).")
+  var goldRate: Double?
+
+  @Option(name: .customLong("min-seconds"), help: "Quick start: the least active time per task (default 1).")
+  var minSeconds: Double?
+
   @Option(help: "Who is labeling (default: the login name).")
   var annotator: String?
 
   func run() throws {
-    let project = try Self.resolveProject(target: target, question: quickStartQuestion())
+    let project = try Self.resolveProject(target: target, question: quickStartQuestion(), quality: quickStartQuality())
     let session = LabelSession(project: project, annotator: Annotator.resolve(annotator))
     let code = session.run()
     if code != 0 { throw ExitCode(code) }
+  }
+
+  /// The quality settings the options ask for.
+  func quickStartQuality() throws -> QuickStartQuality {
+    if let goldRate, !(goldRate > 0 && goldRate <= 0.5) {
+      StandardError.print("tally label: --gold-rate must be more than 0 and at most 0.5\n  fix: for example --gold-rate 0.1")
+      throw ExitCode(2)
+    }
+    if goldRate != nil && gold == nil {
+      StandardError.print("tally label: --gold-rate needs --gold\n  fix: add --gold gold.jsonl")
+      throw ExitCode(2)
+    }
+    if let minSeconds, !(minSeconds >= 0 && minSeconds <= 3600) {
+      StandardError.print("tally label: --min-seconds must be from 0 to 3600\n  fix: for example --min-seconds 3")
+      throw ExitCode(2)
+    }
+    return QuickStartQuality(gold: gold, goldRate: goldRate, minSeconds: minSeconds)
   }
 
   /// The quick-start question the options ask for (nil: none given).
@@ -81,12 +107,17 @@ struct LabelCommand: ParsableCommand {
   }
 
   /// A project from a folder/tally.yaml, or a quick-start project for a data file.
-  static func resolveProject(target: String, question: QuickStartQuestion?) throws -> Project {
+  static func resolveProject(
+    target: String, question: QuickStartQuestion?, quality: QuickStartQuality = QuickStartQuality()
+  ) throws -> Project {
     let isProject = target.hasSuffix(".yaml") || target.hasSuffix(".yml") || isDirectory(target)
     do {
       if isProject {
         if question != nil {
           StandardError.print("note: \(question?.options ?? "") is ignored for a project; its tally.yaml sets the questions")
+        }
+        if !quality.isEmpty {
+          StandardError.print("note: --gold, --gold-rate and --min-seconds are ignored for a project; set them under `quality:`")
         }
         return try Project.load(target)
       }
@@ -98,7 +129,7 @@ struct LabelCommand: ParsableCommand {
               + "or `tally init` to write a project file")
         ])
       }
-      return try ProjectFiles.prepareQuickStart(dataPath: target, question: question)
+      return try ProjectFiles.prepareQuickStart(dataPath: target, question: question, quality: quality)
     } catch let error as ProjectError {
       StandardError.print(error.description)
       throw ExitCode(2)

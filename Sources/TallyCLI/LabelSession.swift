@@ -13,10 +13,13 @@ import TallyUI
 final class LabelSession {
   let project: Project
   let annotator: String
+  /// Training or an exam instead of labeling.
+  let phase: Phase?
 
-  init(project: Project, annotator: String) {
+  init(project: Project, annotator: String, phase: Phase? = nil) {
     self.project = project
     self.annotator = annotator
+    self.phase = phase
   }
 
   /// Runs until the annotator quits. Returns the exit code.
@@ -24,11 +27,12 @@ final class LabelSession {
     for warning in project.warnings { StandardError.print(warning.description) }
     let engine: LabelEngine
     do {
-      engine = try LabelEngine(project: project, annotator: annotator, width: 80, height: 24)
+      engine = try LabelEngine(project: project, annotator: annotator, width: 80, height: 24, phase: phase)
     } catch {
       StandardError.print("\(error)")
-      return 1
+      return error is ExamRequired ? 3 : 1
     }
+    for problem in engine.setProblems { StandardError.print(problem.description) }
     let terminal: Terminal
     do {
       TerminalSafety.install()
@@ -39,7 +43,7 @@ final class LabelSession {
     }
     let size = terminal.size
     engine.start(width: size.width, height: size.height)
-    let scanner = DataScanner(project: project, index: engine.dataset.index)
+    let scanner = DataScanner(dataset: engine.dataset)
     scanner.start()
 
     // Two frames, swapped after each draw: the terminal keeps the last one to diff against, and the other
@@ -78,6 +82,13 @@ final class LabelSession {
     }
     terminal.restore()
     let logPath = Path.display(engine.logPath)
+    if let phase {
+      let correct = engine.state.practice.correct
+      let answered = engine.state.practice.results.count
+      print("\(phase == .exam ? "Exam" : "Training"): \(correct) of \(answered) answered as expected; saved in \(logPath).")
+      if let failure = engine.fatalError { StandardError.print("tally: \(failure)") }
+      return 0
+    }
     print("Labels saved in \(logPath) (\(engine.state.submittedThisSession) this session; \(engine.state.doneCount)/\(engine.state.session.total) done).")
     print("Project folder: \(Path.display(project.folder))")
     if let failure = engine.fatalError { StandardError.print("tally: \(failure)") }
@@ -90,7 +101,14 @@ final class LabelSession {
 public final class LabelEngine {
   public let project: Project
   public let dataset: Dataset
+  /// Positions → data indices; gold tasks are mixed in as negative entries (see `GoldPlacement`).
   public let queue: [Int32]
+  /// Gold tasks for the labeling queue (none in training or an exam).
+  public let goldItems: [GoldItem]
+  /// Training or exam: task id → its known answer.
+  let practiceAnswers: [String: GoldAnswer]
+  /// Lines of the gold, training or exam file that were left out.
+  public let setProblems: [Diagnostic]
   public let logPath: String
   public private(set) var state: AppState
   let writer: LabelLogWriter
@@ -99,15 +117,36 @@ public final class LabelEngine {
   var handledRecords: [Bool]?
   var guidelinesSeen: Bool
 
-  /// Opens the data (indexing it) and the annotator's log (reading it back).
-  public init(project: Project, annotator: String, width: Int, height: Int) throws {
+  /// Opens the data (indexing it) and the annotator's log (reading it back). With a `phase`, the tasks are
+  /// the project's training or exam set instead, every one with a known answer, and nothing is a label.
+  public init(project: Project, annotator: String, width: Int, height: Int, phase: Phase? = nil) throws {
     self.project = project
+    let quality = project.config.quality
+    var practice: GoldSet?
+    if let phase {
+      let (file, what) = phase == .training ? (quality.training, "training") : (quality.exam, "exam")
+      guard let file else {
+        throw EngineError(
+          "\(Path.display(project.configPath)): this project has no \(what) set\n  fix: add `\(what): \(what).jsonl` under `quality:`")
+      }
+      practice = try Self.loadSet(file, what: what, project: project)
+    }
     do {
-      dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
+      var spec = DataSpec(project.config)
+      if let practice { spec.format = .jsonl }
+      dataset = try Dataset(path: practice?.path ?? project.dataPath, spec: spec)
     } catch {
       throw EngineError(error.description)
     }
-    queue = project.config.order.permutation(count: dataset.count)
+    var gold: GoldSet?
+    if phase == nil, let file = quality.gold { gold = try Self.loadSet(file, what: "gold", project: project) }
+    goldItems = gold?.items ?? []
+    practiceAnswers = Dictionary(practice?.items.map { ($0.task.id, $0.answer) } ?? [], uniquingKeysWith: { a, _ in a })
+    setProblems = (gold?.problems ?? []) + (practice?.problems ?? [])
+    let order = practice == nil ? project.config.order : .file
+    queue = GoldPlacement.mix(
+      order.permutation(count: dataset.count), goldCount: goldItems.count, rate: quality.goldRate,
+      seed: project.config.seed, annotator: annotator)
     do {
       try project.prepareLabelsFolder()
     } catch {
@@ -117,7 +156,8 @@ public final class LabelEngine {
     let index = try LabelLogReader.index(path: logPath, annotator: annotator)
     writer = try LabelLogWriter(path: logPath)
     // mapValues keeps the hash table as it is: no re-hashing of a million ids.
-    let handled = index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) }
+    let handled =
+      phase == nil ? index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) } : [:]
     guidelinesSeen = project.guidelinesVersion.map { index.guidelinesOpened.contains($0) } ?? true
     var session = SessionInfo(
       projectName: project.config.name, projectFolder: Path.display(project.folder),
@@ -126,11 +166,40 @@ public final class LabelEngine {
       guidelinesNote: project.config.guidelines == nil
         ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.display(project.configPath))."
         : "The guidelines file \(project.guidelinesPath.map(Path.display) ?? "") cannot be read.",
-      toolVersion: "tally \(TallyCommand.version)", total: queue.count)
+      toolVersion: "tally \(TallyCommand.version)", idleLimit: quality.idleSeconds, total: queue.count)
     session.layout = project.config.layout
     session.seed = project.config.seed
+    session.quality = quality
+    session.phase = phase
+    session.examVersion = phase == .exam ? practice?.version : nil
     state = AppState(session: session, width: width, height: height, handled: handled, now: Clock.now())
     state.logProblems = index.problems.map(\.description)
+    if phase == nil, quality.examRequired, let exam = quality.exam {
+      let version = try Self.loadSet(exam, what: "exam", project: project).version
+      if !index.examsPassed.contains(version) {
+        throw ExamRequired(
+          "\(project.config.name): \(annotator) has not passed this project's exam yet (or it changed since)\n"
+            + "  fix: run `tally train \(Path.display(project.folder)) --exam` (practice first with "
+            + "`tally train \(Path.display(project.folder))`)")
+      }
+    }
+    if phase == nil {
+      // The quality checks continue where the last session left them.
+      for offset in index.recentAnswers {
+        if let record = try? LabelLogReader.record(path: logPath, offset: offset) {
+          state.quality.replay(record, questions: session.questions)
+        }
+      }
+    }
+  }
+
+  /// Reads a gold, training or exam set, failing with a clear message when it cannot be read.
+  static func loadSet(_ file: String, what: String, project: Project) throws -> GoldSet {
+    do {
+      return try GoldSet.load(file, what: what, project: project)
+    } catch {
+      throw EngineError(error.description)
+    }
   }
 
   /// Starts the session: the first task not yet handled, and the guidelines first if they are new.
@@ -172,7 +241,7 @@ public final class LabelEngine {
         do {
           let offset = try writer.append(record)
           event = .appended(recordID: record.id, offset: offset)
-          if record.type != .event, state.position < queue.count {
+          if record.type != .event, state.position < queue.count, queue[state.position] >= 0 {
             handledRecords?[Int(queue[state.position])] = true
           }
         } catch {
@@ -209,7 +278,7 @@ public final class LabelEngine {
     var position = max(0, from)
     // Look at a few tasks one by one; past that, learn which records are handled in one pass.
     while position < total && position < from + 32 && handledRecords == nil {
-      if let id = dataset.taskID(at: Int(queue[position])), state.handled[id] == nil {
+      if let key = handledKey(at: position), state.handled[key] == nil {
         let loaded = loadTask(at: position)
         if loaded.problem == nil { return loaded }
       }
@@ -217,10 +286,13 @@ public final class LabelEngine {
     }
     let handled = handledRecordMask()
     while position < total {
-      if !handled[Int(queue[position])] {
+      let entry = queue[position]
+      if let g = GoldPlacement.goldIndex(entry) {
+        if state.handled[GoldAnswer.handledKey(goldItems[g].task.id)] == nil { return loadTask(at: position) }
+      } else if !handled[Int(entry)] {
         let loaded = loadTask(at: position)
         if loaded.problem == nil { return loaded }
-        handledRecords?[Int(queue[position])] = true  // unreadable: never "next"
+        handledRecords?[Int(entry)] = true  // unreadable: never "next"
       }
       position += 1
     }
@@ -232,7 +304,7 @@ public final class LabelEngine {
     guard state.skippedCount > 0 else { return nil }
     var position = max(0, from)
     while position < queue.count {
-      if let id = dataset.taskID(at: Int(queue[position])), state.handled[id]?.skipped == true {
+      if let key = handledKey(at: position), state.handled[key]?.skipped == true {
         return loadTask(at: position)
       }
       position += 1
@@ -255,18 +327,44 @@ public final class LabelEngine {
     return mask
   }
 
-  func loadTask(at position: Int) -> LoadedTask {
-    switch dataset.task(at: Int(queue[position])) {
-    case .failure(let problem):
-      return LoadedTask(position: position, problem: problem)
-    case .success(let task):
-      var previous: LabelRecord?
-      if let offset = state.handled[task.id]?.logOffset {
-        previous = try? LabelLogReader.record(path: logPath, offset: offset)
-      }
-      return LoadedTask(position: position, task: task, previous: previous)
-    }
+  /// The key in `state.handled` of the task at a queue position (nil for an unreadable data line).
+  func handledKey(at position: Int) -> String? {
+    let entry = queue[position]
+    if let g = GoldPlacement.goldIndex(entry) { return GoldAnswer.handledKey(goldItems[g].task.id) }
+    return dataset.taskID(at: Int(entry))
   }
+
+  func loadTask(at position: Int) -> LoadedTask {
+    let entry = queue[position]
+    var loaded: LoadedTask
+    if let g = GoldPlacement.goldIndex(entry) {
+      loaded = LoadedTask(position: position, task: goldItems[g].task, gold: goldItems[g].answer, isGoldSlot: true)
+    } else {
+      switch dataset.task(at: Int(entry)) {
+      case .failure(let problem):
+        return LoadedTask(position: position, problem: problem)
+      case .success(let task):
+        loaded = LoadedTask(position: position, task: task)
+        if state.session.phase != nil {
+          guard let answer = practiceAnswers[task.id] else {
+            return LoadedTask(
+              position: position, problem: DataProblem(line: task.line, reason: "no usable `gold` answer; left out"))
+          }
+          loaded.gold = answer
+        }
+      }
+    }
+    if let key = loaded.handledKey, let offset = state.handled[key]?.logOffset {
+      loaded.previous = try? LabelLogReader.record(path: logPath, offset: offset)
+    }
+    return loaded
+  }
+}
+
+/// `tally label` refused because the project requires a passed exam.
+struct ExamRequired: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
 }
 
 /// A failure opening a labeling session.
@@ -277,20 +375,21 @@ struct EngineError: Error, CustomStringConvertible {
 
 /// Checks the whole data file on a background thread while the annotator works, and hands the summary over.
 final class DataScanner: Sendable {
-  let project: Project
+  let path: String
+  let spec: DataSpec
   let index: DataIndex
   private let result = Mutex<DataSummary?>(nil)
 
-  init(project: Project, index: DataIndex) {
-    self.project = project
-    self.index = index
+  /// Scans the file `dataset` reads (the data, or a training or exam set), with its own reader.
+  init(dataset: Dataset) {
+    path = dataset.path
+    spec = dataset.spec
+    index = dataset.index
   }
 
   func start() {
     let thread = Thread { [self] in
-      guard let dataset = try? Dataset(path: project.dataPath, spec: DataSpec(project.config), index: index) else {
-        return
-      }
+      guard let dataset = try? Dataset(path: path, spec: spec, index: index) else { return }
       let report = dataset.scan(limit: 1)
       let summary = DataSummary(
         malformed: report.malformed, duplicates: report.duplicates, firstProblem: report.problems.first?.description)

@@ -81,6 +81,19 @@ enum Validation {
         }
       }
     }
+    // Gold, training and exam sets: every line must carry a usable known answer.
+    var sets: [String] = []
+    let quality = project.config.quality
+    for (file, what) in [(quality.gold, "gold"), (quality.training, "training"), (quality.exam, "exam")] {
+      guard let file else { continue }
+      do {
+        let set = try GoldSet.load(file, what: what, project: project)
+        report.diagnostics += set.problems
+        sets.append("\(set.items.count) \(what)")
+      } catch {
+        report.diagnostics += error.diagnostics
+      }
+    }
     for log in project.logPaths() {
       if let (_, problems) = try? LabelLogReader.readAll(path: log) {
         for problem in problems {
@@ -93,8 +106,9 @@ enum Validation {
     }
     let errors = report.diagnostics.filter { $0.severity == .error }.count
     let warnings = report.diagnostics.count - errors
+    let extra = sets.isEmpty ? "" : " (" + sets.joined(separator: ", ") + ")"
     report.summary =
-      "\(Path.display(project.configPath)): \(dataset.count) tasks, \(scan.malformed) malformed, "
+      "\(Path.display(project.configPath)): \(dataset.count) tasks\(extra), \(scan.malformed) malformed, "
       + "\(scan.duplicates) duplicate ids; \(errors) error(s), \(warnings) warning(s)."
     return report
   }

@@ -11,6 +11,9 @@ public struct GoldAnswer: Sendable, Equatable {
     self.explanation = explanation
   }
 
+  /// The key a gold task's records are indexed under (apart from a data task with the same id).
+  public static func handledKey(_ taskID: String) -> String { "\u{0}gold\u{0}" + taskID }
+
   /// The field holding the expected answer.
   public static let field = "gold"
   /// The field holding the explanation shown with feedback.

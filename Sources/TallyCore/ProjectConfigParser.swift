@@ -9,7 +9,7 @@ public enum ProjectConfigParser {
   ]
   public static let questionKeys = [
     "name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high", "multiline", "min_length",
-    "max_length", "allow_overlap", "both_bad", "strength",
+    "max_length", "allow_overlap", "both_bad", "strength", "require_scroll", "require_guidelines",
   ]
   public static let compareKeys = [
     "prompt_field", "response_a_field", "response_b_field", "model_a_field", "model_b_field", "show_models",
@@ -330,6 +330,8 @@ public enum ProjectConfigParser {
       question.maxLength = textLimits.max
       question.allowOverlap = allowOverlap
       question.strength = strength
+      question.requireScroll = flag(fields["require_scroll"], key: "require_scroll") ?? false
+      question.requireGuidelines = flag(fields["require_guidelines"], key: "require_guidelines") ?? false
       if kind == .spans {
         for (option, optionNode) in zip(options, optionNodes(fields["options"])) {
           if let key = option.key, ProjectConfigParser.spanCommandKeys.contains(key) {

@@ -1,3 +1,25 @@
+/// Quality settings given on the quick-start command line (`--gold`, `--gold-rate`, `--min-seconds`).
+public struct QuickStartQuality: Sendable, Equatable {
+  /// The gold file, relative to the project folder.
+  public var gold: String?
+  public var goldRate: Double?
+  public var minSeconds: Double?
+
+  public init(gold: String? = nil, goldRate: Double? = nil, minSeconds: Double? = nil) {
+    self.gold = gold
+    self.goldRate = goldRate
+    self.minSeconds = minSeconds
+  }
+
+  public var isEmpty: Bool { gold == nil && goldRate == nil && minSeconds == nil }
+
+  /// True when a project's settings already say what these do.
+  public func matches(_ config: QualityConfig) -> Bool {
+    (gold == nil || gold == config.gold) && (goldRate == nil || goldRate == config.goldRate)
+      && (minSeconds == nil || minSeconds == config.minSeconds)
+  }
+}
+
 /// The one question a quick start asks (always named `label`).
 public enum QuickStartQuestion: Sendable, Equatable {
   /// `--labels a,b,c` (with `--multi`).
@@ -51,7 +73,53 @@ public enum ProjectTemplate {
   /// The YAML text. `dataPath` is written as given (relative to the project folder).
   public static func yaml(
     name: String, dataPath: String, format: DataFormat, question: QuickStartQuestion, textField: String = "text",
-    guidelines: String? = nil
+    guidelines: String? = nil, quality: QuickStartQuality = QuickStartQuality()
+  ) -> String {
+    body(name: name, dataPath: dataPath, format: format, question: question, textField: textField, guidelines: guidelines)
+      + qualitySection(quality)
+  }
+
+  /// The `quality:` section: the settings given, or every default commented out so it can be found.
+  public static func qualitySection(_ quality: QuickStartQuality) -> String {
+    let defaults = QualityConfig()
+    if quality.isEmpty {
+      return """
+
+        # Quality control (see the README's "Quality control"). Active time and too-fast flags are on with
+        # these defaults; uncomment to change them, or add gold tasks, training and an exam.
+        # quality:
+        #   idle_seconds: \(format(defaults.idleSeconds))
+        #   min_seconds: \(format(defaults.minSeconds))
+        #   chars_per_second: \(format(defaults.charsPerSecond))
+        #   too_fast_count: \(defaults.tooFastCount)
+        #   too_fast_window: \(defaults.tooFastWindow)
+        #   pause_seconds: \(format(defaults.pauseSeconds))
+        #   same_answer_run: \(defaults.sameAnswerRun)
+        #   gold: gold.jsonl
+        #   gold_rate: \(format(defaults.goldRate))
+        #   gold_feedback: silent
+        #   training: training.jsonl
+        #   exam: exam.jsonl
+        #   exam_required: false
+
+        """
+    }
+    var out = "\n# Quality control (see the README's \"Quality control\").\nquality:\n"
+    if let minSeconds = quality.minSeconds { out += "  min_seconds: \(format(minSeconds))\n" }
+    if let gold = quality.gold {
+      out += "  gold: \(quote(gold))\n"
+      out += "  gold_rate: \(format(quality.goldRate ?? defaults.goldRate))\n"
+    }
+    return out
+  }
+
+  static func format(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+  }
+
+  static func body(
+    name: String, dataPath: String, format: DataFormat, question: QuickStartQuestion, textField: String,
+    guidelines: String?
   ) -> String {
     var out = """
       # Tally project file. Every key is checked: run `tally validate <folder>` after editing.

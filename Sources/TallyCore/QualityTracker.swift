@@ -63,8 +63,8 @@ public struct QualityTracker: Sendable, Equatable {
     return outcome
   }
 
-  /// Counts one gold result and applies the gold rule.
-  mutating func recordGold(_ correct: Bool) -> Outcome {
+  /// Counts one gold result and applies the gold rule (a skipped gold task counts as wrong).
+  public mutating func recordGold(_ correct: Bool) -> Outcome {
     var outcome = Outcome()
     recentGold.append(correct)
     if recentGold.count > config.goldWindow { recentGold.removeFirst(recentGold.count - config.goldWindow) }

@@ -84,6 +84,10 @@ public struct Question: Sendable, Equatable {
   public var allowOverlap = false
   /// Comparison: after `a` or `b`, ask how much better (slightly or clearly), stored as `<name>_strength`.
   public var strength = false
+  /// Refuse answers until the whole task text (side by side: both responses) has been scrolled into view.
+  public var requireScroll = false
+  /// Refuse answers until the guidelines pane has been opened in this session.
+  public var requireGuidelines = false
 
   public init(
     name: String, prompt: String? = nil, kind: QuestionKind, options: [AnswerOption], required: Bool = true,

@@ -18,14 +18,25 @@ public struct LogEntry: Sendable, Equatable {
 
 /// One annotator's log read back: the latest record per task, the events, and what could not be read.
 public struct LogIndex: Sendable {
+  /// Task id → latest record; gold answers under `LogIndex.goldKey(id)`, so a gold task sharing a data
+  /// task's id never hides it. Training and exam answers are not here.
   public var latest: [String: LogEntry] = [:]
   public var guidelinesOpened: Set<String> = []
+  /// Versions of the exam this annotator has passed (from `exam_result` events).
+  public var examsPassed: Set<String> = []
+  /// Offsets of the latest labeling answers (at most `recentLimit`, oldest first), to replay into the
+  /// quality checks when a session resumes.
+  public var recentAnswers: [Int64] = []
+  public static let recentLimit = 200
   public var records = 0
   public var problems: [DataProblem] = []
 
   public init() {}
 
   public var answered: Int { latest.values.lazy.filter { $0.type == .answer }.count }
+
+  /// The key a gold task's records are indexed under.
+  public static func goldKey(_ taskID: String) -> String { GoldAnswer.handledKey(taskID) }
   public var skipped: Int { latest.values.lazy.filter { $0.type == .skip }.count }
 }
 
@@ -133,7 +144,7 @@ public enum LabelLogReader {
     var result = LogIndex()
     // One record is about 300 bytes: reserve once instead of rehashing as the table grows.
     if let size = Files.size(path), size > 0 { result.latest.reserveCapacity(Int(size / 250)) }
-    let keys = ["type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at"]
+    let keys = ["type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at", "gold", "phase", "details"]
     try forEachLine(path: path) { offset, lineNumber, line, complete in
       // topLevelValues validates the whole line, so a line it accepts is complete JSON.
       let values = try? JSONParser.topLevelValues(forKeys: keys, in: line)
@@ -154,12 +165,28 @@ public enum LabelLogReader {
           result.problems.append(DataProblem(line: lineNumber, reason: "record without a task skipped"))
           return
         }
-        result.latest[task] = LogEntry(offset: offset, type: type)
+        if values[8] != nil { return }  // training or exam: not a label
+        let isGold = values[7]?.boolValue == true
+        result.latest[isGold ? LogIndex.goldKey(task) : task] = LogEntry(offset: offset, type: type)
+        if type == .answer {
+          result.recentAnswers.append(offset)
+          if result.recentAnswers.count >= 2 * LogIndex.recentLimit {
+            result.recentAnswers.removeFirst(result.recentAnswers.count - LogIndex.recentLimit)
+          }
+        }
       case .event:
-        if values[2]?.stringValue == "guidelines_opened", let version = values[3]?.stringValue {
+        let event = values[2]?.stringValue
+        if event == "guidelines_opened", let version = values[3]?.stringValue {
           result.guidelinesOpened.insert(version)
+        } else if event == "exam_result", let details = values[9]?.objectValue, details["passed"]?.boolValue == true,
+          let version = details["exam_version"]?.stringValue
+        {
+          result.examsPassed.insert(version)
         }
       }
+    }
+    if result.recentAnswers.count > LogIndex.recentLimit {
+      result.recentAnswers.removeFirst(result.recentAnswers.count - LogIndex.recentLimit)
     }
     return result
   }

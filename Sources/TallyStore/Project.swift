@@ -111,7 +111,9 @@ public enum ProjectFiles {
 
   /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same question (any
   /// question when `question` is nil).
-  public static func prepareQuickStart(dataPath: String, question: QuickStartQuestion?) throws(ProjectError) -> Project {
+  public static func prepareQuickStart(
+    dataPath: String, question: QuickStartQuestion?, quality: QuickStartQuality = QuickStartQuality()
+  ) throws(ProjectError) -> Project {
     let absolute = Path.absolute(dataPath)
     guard Files.exists(absolute) else {
       throw ProjectError([Diagnostic(file: Path.display(absolute), "data file not found", fix: "check the path")])
@@ -125,6 +127,16 @@ public enum ProjectFiles {
     }
     let folder = quickStartFolder(forData: absolute)
     let configPath = Path.join(folder, Project.fileName)
+    var quality = quality
+    if let gold = quality.gold {
+      let goldPath = Path.absolute(gold)
+      guard Files.exists(goldPath) else {
+        throw ProjectError([
+          Diagnostic(file: Path.display(goldPath), "gold file not found", fix: "check the --gold path")
+        ])
+      }
+      quality.gold = relativePath(from: folder, to: goldPath)
+    }
     if Files.exists(configPath) {
       let project = try Project.load(folder)
       if let question, !question.matches(project.config) {
@@ -140,6 +152,13 @@ public enum ProjectFiles {
               + "or move that folder away to start over")
         ])
       }
+      if !quality.matches(project.config.quality) {
+        throw ProjectError([
+          Diagnostic(
+            file: Path.display(configPath), "this quick-start project has other quality settings than the options given",
+            fix: "edit the `quality:` section of \(Path.display(configPath)), or move that folder away to start over")
+        ])
+      }
       return project
     }
     guard let question else {
@@ -151,7 +170,7 @@ public enum ProjectFiles {
     }
     let yaml = ProjectTemplate.yaml(
       name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, question: question,
-      textField: question == .compare ? "prompt" : "text")
+      textField: question == .compare ? "prompt" : "text", quality: quality)
     // Check the labels before writing anything.
     let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
     if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }

@@ -38,6 +38,38 @@ public enum Overlay: Sendable, Equatable {
   case help
   /// Typing a reason for skipping.
   case skipReason(String)
+  /// Too many answers too fast: the queue is stopped until this time.
+  case slowDown(until: Double)
+  /// Gold accuracy fell below the project's threshold: stopped until this time.
+  case goldPause(until: Double, accuracy: Double)
+  /// The expected answer of a gold, training or exam task.
+  case feedback(Feedback)
+}
+
+/// What the feedback screen says about a gold or training answer.
+public struct Feedback: Sendable, Equatable {
+  public var correct: Bool
+  /// The expected answers, one line per question.
+  public var expected: [String]
+  public var explanation: String?
+
+  public init(correct: Bool, expected: [String], explanation: String?) {
+    self.correct = correct
+    self.expected = expected
+    self.explanation = explanation
+  }
+}
+
+/// Training and exam progress in this run.
+public struct PracticeScore: Sendable, Equatable {
+  /// Task id → whether its latest answer matched.
+  public var results: [String: Bool] = [:]
+  /// The exam result was written.
+  public var recorded = false
+
+  public init() {}
+
+  public var correct: Int { results.values.filter { $0 }.count }
 }
 
 /// The guidelines pane.
@@ -56,6 +88,8 @@ public struct GuidelinesState: Sendable, Equatable {
   public var openedThisVersion = false
   /// Opened by the app before the first task, because they were new to the annotator.
   public var openedAtStart = false
+  /// Opened at least once in this session (for questions that require it).
+  public var openedThisSession = false
 
   public init() {}
 }
@@ -165,6 +199,16 @@ public struct AppState: Sendable, Equatable {
   public var cursorStops: [CursorStop] = []
   /// Side-by-side tasks: sides, scroll positions, focus and the wrapped texts.
   public var compare = CompareState()
+  /// The whole task text has been on screen (for questions that require scrolling).
+  public var textSeenEnd = false
+  /// Speed checks, answer runs and the gold rule.
+  public var quality: QualityTracker
+  /// Overlays waiting for the one on screen to close (feedback, then a pause).
+  public var overlayQueue: [Overlay] = []
+  /// What the quality checks said about the last answer, shown once the next task is up.
+  public var qualityNotice: String?
+  /// Training and exam answers in this run.
+  public var practice = PracticeScore()
 
   public init(session: SessionInfo, width: Int, height: Int, handled: [String: HandledTask], now: Double) {
     self.session = session
@@ -175,6 +219,7 @@ public struct AppState: Sendable, Equatable {
     self.skippedCount = handled.values.lazy.filter(\.skipped).count
     self.now = now
     self.sessionStart = now
+    self.quality = QualityTracker(config: session.quality)
   }
 
   public var doneCount: Int { handled.count }

@@ -90,8 +90,8 @@ enum CompareView {
   }
 
   /// Why an answer cannot be taken yet (the project requires both responses read to the end), or nil.
-  static func unreadProblem(_ state: AppState) -> String? {
-    guard state.session.layout.compare?.requireScroll == true else { return nil }
+  static func unreadProblem(_ state: AppState, required: Bool = false) -> String? {
+    guard let spec = state.session.layout.compare, spec.requireScroll || required else { return nil }
     let unread = [ComparePane.left, .right].filter { !state.compare.seenEnd[$0.rawValue - 1] }
     guard !unread.isEmpty else { return nil }
     let which = unread.count == 2 ? "both responses" : unread[0] == .left ? "the left response" : "the right response"

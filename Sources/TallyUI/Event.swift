@@ -64,12 +64,27 @@ public struct LoadedTask: Sendable, Equatable {
   public var task: LabelTask?
   public var problem: DataProblem?
   public var previous: LabelRecord?
+  /// The known answer, for a gold task mixed into the queue and for every training or exam task.
+  public var gold: GoldAnswer?
+  /// A gold task in the labeling queue (shown like any other; scored and recorded as `gold: true`).
+  public var isGoldSlot = false
 
-  public init(position: Int, task: LabelTask? = nil, problem: DataProblem? = nil, previous: LabelRecord? = nil) {
+  public init(
+    position: Int, task: LabelTask? = nil, problem: DataProblem? = nil, previous: LabelRecord? = nil,
+    gold: GoldAnswer? = nil, isGoldSlot: Bool = false
+  ) {
     self.position = position
     self.task = task
     self.problem = problem
     self.previous = previous
+    self.gold = gold
+    self.isGoldSlot = isGoldSlot
+  }
+
+  /// The key of this task in `AppState.handled` (gold tasks apart from data tasks with the same id).
+  public var handledKey: String? {
+    guard let task else { return nil }
+    return isGoldSlot ? GoldAnswer.handledKey(task.id) : task.id
   }
 
   /// The end of the queue.

@@ -34,6 +34,7 @@ public enum Renderer {
     switch state.overlay {
     case .help: HelpView.draw(&screen, state)
     case .skipReason(let reason): drawSkipDialog(&screen, reason: reason)
+    case .slowDown, .goldPause, .feedback: QualityView.draw(&screen, state, layout)
     case .none: break
     }
   }
@@ -55,6 +56,11 @@ public enum Renderer {
     let w = state.width
     screen.fill(Rect(x: 0, y: 0, width: w, height: 1), style: titleStyle)
     var left = " Tally · \(state.session.projectName)"
+    switch state.session.phase {
+    case .training: left += " · training"
+    case .exam: left += " · exam"
+    case nil: break
+    }
     if let task = state.current?.task {
       left += " · task \(task.id)"
     } else if let problem = state.current?.problem {
@@ -146,7 +152,7 @@ public enum Renderer {
   static func drawEnd(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
     let area = Rect(x: 2, y: layout.text.y + 1, width: layout.main.width - 4, height: layout.main.height - 2)
     let answered = state.doneCount - state.skippedCount
-    var lines: [StyledLine] = [
+    var lines: [StyledLine] = state.session.phase.map { practiceEnd(state, phase: $0) } ?? [
       StyledLine("✓ End of the queue", .bold),
       StyledLine(""),
       StyledLine("\(state.doneCount) of \(state.session.total) tasks handled: \(answered) answered, \(state.skippedCount) skipped."),
@@ -154,19 +160,49 @@ public enum Renderer {
       StyledLine(""),
     ]
     let open = state.labelableCount - state.doneCount
-    if open > 0 {
+    if state.session.phase != nil {
+      lines.append(StyledLine("←  go back through your answers"))
+      lines.append(StyledLine("q  quit"))
+    } else if open > 0 {
       lines.insert(StyledLine("\(open) task\(open == 1 ? " was" : "s were") passed over with → and not answered yet."), at: 3)
       lines.append(StyledLine("Enter  go to the first task not answered yet"))
     }
-    if state.skippedCount > 0 { lines.append(StyledLine("r  revisit the skipped tasks")) }
-    lines.append(StyledLine("←  go back through your answers"))
-    lines.append(StyledLine("q  quit"))
+    if state.session.phase == nil {
+      if state.skippedCount > 0 { lines.append(StyledLine("r  revisit the skipped tasks")) }
+      lines.append(StyledLine("←  go back through your answers"))
+      lines.append(StyledLine("q  quit"))
+    }
     var y = area.y
     for line in lines {
       for wrapped in StyledWrap.wrap(line, width: area.width) where y < area.maxY {
         screen.write(wrapped, x: area.x, y: y, clip: area)
         y += 1
       }
+    }
+  }
+
+  /// The end of a training run or an exam: the score, and for an exam whether it passed.
+  static func practiceEnd(_ state: AppState, phase: Phase) -> [StyledLine] {
+    let total = state.session.total
+    let correct = state.practice.correct
+    let share = total > 0 ? Double(correct) / Double(total) : 0
+    let score = "\(correct) of \(total) answered as expected (\(QualityView.percent(share)))."
+    switch phase {
+    case .training:
+      return [
+        StyledLine("✓ End of the training", .bold), StyledLine(""), StyledLine(score), StyledLine(""),
+        StyledLine("Nothing here is a label. Take the exam with `tally train PROJECT --exam` when you are ready."),
+        StyledLine(""),
+      ]
+    case .exam:
+      let mark = state.session.quality.examPassMark
+      let passed = share >= mark
+      return [
+        StyledLine(passed ? "✓ Exam passed" : "✗ Exam not passed", .bold), StyledLine(""), StyledLine(score),
+        StyledLine("The pass mark is \(QualityView.percent(mark)). The result is saved in your label log."),
+        StyledLine(passed ? "You can start labeling with `tally label`." : "Review the training (`tally train`) and the guidelines, then try again."),
+        StyledLine(""),
+      ]
     }
   }
 
@@ -183,6 +219,10 @@ public enum Renderer {
     parts.append(state.session.annotator)
     if state.clock.isIdle(at: state.now, idleLimit: state.session.idleLimit) && !state.atEnd {
       parts.append("⏸ clock paused")
+    }
+    if state.quality.belowGoldThreshold { parts.append("⚑ below check-task threshold") }
+    if state.session.phase == .training, !state.practice.results.isEmpty {
+      parts.append("\(state.practice.correct)/\(state.practice.results.count) as expected")
     }
     if let summary = state.dataSummary, summary.malformed + summary.duplicates > 0 {
       var bits: [String] = []
@@ -209,6 +249,9 @@ public enum Renderer {
   static func hints(_ state: AppState, _ layout: Layout) -> String {
     if layout.guidelinesFullScreen {
       return fit(["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
+    }
+    if state.atEnd && state.session.phase != nil {
+      return fit(["← back", "g guidelines", "? keys", "q quit"], width: state.width)
     }
     if state.atEnd {
       var items = ["← back", "r revisit skipped", "g guidelines", "? keys", "q quit"]

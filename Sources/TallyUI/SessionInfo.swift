@@ -22,6 +22,12 @@ public struct SessionInfo: Sendable, Equatable {
   public var layout: TaskLayout = .text
   /// The project seed (which side each response of a side-by-side task is shown on).
   public var seed: UInt64 = 0
+  /// Speed checks, straight-lining and gold rules.
+  public var quality = QualityConfig()
+  /// Training or an exam (`tally train`): every task has a known answer and none is a label.
+  public var phase: Phase?
+  /// The exam's version (a hash of its file), recorded with its result.
+  public var examVersion: String?
 
   public init(
     projectName: String, projectFolder: String, questions: [Question], showFields: [String] = [],

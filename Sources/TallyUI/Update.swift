@@ -19,6 +19,12 @@ public enum App {
 
   /// Applies one input. Returns the effects the runner must perform, in order.
   public static func update(_ state: inout AppState, _ input: Input) -> [Effect] {
+    let effects = apply(&state, input)
+    QualityFlow.noteTextSeen(&state)
+    return effects
+  }
+
+  static func apply(_ state: inout AppState, _ input: Input) -> [Effect] {
     state.now = max(state.now, input.time)
     switch input.event {
     case .tick:
@@ -33,19 +39,22 @@ public enum App {
       return []
     case .loaded(let loaded):
       show(&state, loaded, time: input.time)
-      return []
+      QualityFlow.showQueuedOverlay(&state)
+      return QualityFlow.examResult(&state, input)
     case .appended(let recordID, let offset):
       guard let pending = state.pendingRecord, pending.id == recordID else { return [] }
       state.pendingRecord = nil
       if let task = pending.task {
-        let wasSkipped = state.handled[task]?.skipped == true
+        let key = pending.gold ? GoldAnswer.handledKey(task) : task
+        let wasSkipped = state.handled[key]?.skipped == true
         state.skippedCount += (pending.type == .skip ? 1 : 0) - (wasSkipped ? 1 : 0)
-        state.handled[task] = HandledTask(skipped: pending.type == .skip, logOffset: offset)
+        state.handled[key] = HandledTask(skipped: pending.type == .skip, logOffset: offset)
         state.submittedThisSession += 1
       }
+      let events = QualityFlow.recorded(pending, &state, input)
       let next = state.pendingLoad
       state.pendingLoad = nil
-      return next.map { [.load($0)] } ?? []
+      return events + (next.map { [.load($0)] } ?? [])
     case .appendFailed(let recordID, let message):
       if state.pendingRecord?.id == recordID {
         state.pendingRecord = nil
@@ -57,8 +66,13 @@ public enum App {
     case .key(let key):
       state.clock.advance(to: input.time, idleLimit: state.session.idleLimit)
       if state.pendingRecord != nil { return [] }
-      state.message = nil
-      state.messageIsError = false
+      switch state.overlay {
+      case .slowDown, .goldPause, .feedback:
+        break  // What the last answer was flagged with stays under these screens.
+      default:
+        state.message = nil
+        state.messageIsError = false
+      }
       return handle(key, &state, input)
     }
   }
@@ -78,6 +92,8 @@ public enum App {
       return []
     case .skipReason(let reason):
       return skipReasonKey(key, reason: reason, &state, input)
+    case .slowDown, .goldPause, .feedback:
+      if let effects = QualityFlow.overlayKey(key, action, &state, input) { return effects }
     case .none:
       break
     }
@@ -108,7 +124,7 @@ public enum App {
     if state.guidelines.visible, let action, let effects = guidelinesAction(action, &state) {
       return effects
     }
-    if Layout.compute(state).guidelinesFullScreen { return [] }
+    if Layout.compute(state).guidelinesFullScreen || state.overlay != .none { return [] }
     return labelingKey(key, action, &state, input)
   }
 
@@ -237,6 +253,12 @@ public enum App {
 
   static func choose(_ index: Int, question: Question, _ state: inout AppState, _ input: Input) -> [Effect] {
     guard state.current?.task != nil, let options = currentOptions(question, state) else { return [] }
+    if !state.draft.askingStrength, question.kind != .spans, question.kind != .text,
+      let problem = QualityFlow.actionProblem(state, question)
+    {
+      state.message = problem
+      return []
+    }
     let option = options[index]
     state.draft.fromPrediction = false
     switch question.kind {
@@ -290,6 +312,10 @@ public enum App {
   /// Enter: confirm a multi-choice answer, accept preselected answers, or say what is missing.
   static func enter(_ state: inout AppState, _ input: Input) -> [Effect] {
     guard state.current?.task != nil, let question = state.activeQuestion else { return [] }
+    if let problem = QualityFlow.actionProblem(state, question) {
+      state.message = problem
+      return []
+    }
     if question.kind == .text {
       if let problem = TextField.problem(question: question, state: state) {
         state.message = problem
@@ -358,10 +384,16 @@ public enum App {
   }
 
   static func submit(_ state: inout AppState, _ input: Input) -> [Effect] {
-    guard let task = state.current?.task else { return [] }
-    let edit = state.handled[task.id] != nil
+    guard let task = state.current?.task, let key = state.current?.handledKey else { return [] }
+    for question in state.session.questions where isAnswered(question, state.draft.answers) {
+      if let problem = QualityFlow.actionProblem(state, question) {
+        state.message = problem
+        return []
+      }
+    }
+    let edit = state.handled[key] != nil
     if let submitted = state.draft.submittedAnswers, submitted == state.draft.answers,
-      state.handled[task.id]?.skipped == false
+      state.handled[key]?.skipped == false
     {
       // Unchanged: nothing to write.
       return [.load(.exact(state.position + 1))]
@@ -374,8 +406,9 @@ public enum App {
       tool: state.session.toolVersion, supersedes: state.draft.previousRecordID,
       acceptedPrediction: predicted.isEmpty ? nil : predicted == state.draft.answers)
     if state.session.layout.compare != nil { record.shownLeft = state.compare.leftIsA ? "a" : "b" }
+    QualityFlow.annotate(&record, state)
     state.pendingRecord = record
-    if state.handled[task.id]?.skipped == true {
+    if state.handled[key]?.skipped == true {
       // Answering a task skipped earlier (revisiting skips): on to the next skipped one.
       state.pendingLoad = .nextSkipped(from: state.position + 1)
     } else {
@@ -392,11 +425,12 @@ public enum App {
       state.overlay = .none
       guard let task = state.current?.task else { return [] }
       let trimmed = reason.trimmingSpaces
-      let record = LabelRecord(
+      var record = LabelRecord(
         id: input.freshID, type: .skip, task: task.id, line: task.line, annotator: state.session.annotator,
         skipReason: trimmed.isEmpty ? nil : trimmed, shownAt: state.clock.shownAt, submittedAt: input.time,
         activeSeconds: state.clock.seconds, guidelinesVersion: state.session.guidelinesVersion,
         tool: state.session.toolVersion, supersedes: state.draft.previousRecordID)
+      QualityFlow.annotateSkip(&record, state)
       state.pendingRecord = record
       state.pendingLoad = .nextUnhandled(from: state.position + 1)
       return [.append(record)]
@@ -438,6 +472,7 @@ public enum App {
 
   static func openGuidelines(_ state: inout AppState, time: Double, freshID: String) -> [Effect] {
     state.guidelines.visible = true
+    state.guidelines.openedThisSession = true
     relayout(&state)
     guard let version = state.session.guidelinesVersion, !state.guidelines.openedThisVersion else { return [] }
     state.guidelines.openedThisVersion = true
@@ -500,6 +535,7 @@ public enum App {
     state.current = loaded.position < state.session.total ? loaded : nil
     state.textScroll = 0
     state.textLayoutWidth = -1
+    state.textSeenEnd = false
     state.overlay = .none
     state.clock.restart(at: time)
     var draft = Draft()
@@ -538,6 +574,11 @@ public enum App {
       state.message = "Already answered: Enter keeps it, or choose again to change it."
     } else if draft.fromPrediction {
       state.message = "A prediction is preselected: Enter accepts it."
+    }
+    if let notice = state.qualityNotice {
+      state.message = notice
+      state.messageIsError = true
+      state.qualityNotice = nil
     }
   }
 
