@@ -2,7 +2,8 @@ import ArgumentParser
 import TallyCore
 import TallyStore
 
-/// `tally export`: the current answer of each (task, annotator), as JSONL or CSV.
+/// `tally export`: the current answer of each (task, annotator), as JSONL, CSV, spaCy or CoNLL. Gold answers
+/// only with `--include-gold`; training and exam answers never.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
@@ -18,26 +19,19 @@ struct ExportCommand: ParsableCommand {
   @Option(help: "Write to this file instead of standard output.")
   var out: String?
 
+  @Flag(help: "Export answers to gold (attention-check) tasks too, after the data answers, marked `gold`.")
+  var includeGold = false
+
   func run() throws {
     guard let exportFormat = ExportFormat(rawValue: format) else {
       StandardError.print("tally export: unknown format `\(format)`\n  fix: use --format jsonl, csv, spacy or conll")
       throw ExitCode(2)
     }
-    var target = project
-    if !ProjectFiles.isDirectory(target) && !target.hasSuffix(".yaml") && ProjectFiles.quickStartExists(forData: target) {
-      target = ProjectFiles.quickStartFolder(forData: target)
-    }
-    let loaded: Project
-    do {
-      loaded = try Project.load(target)
-    } catch {
-      StandardError.print(error.description)
-      throw ExitCode(2)
-    }
+    let loaded = try ProjectArgument.load(project)
     let text: String
     let problems: [Diagnostic]
     do {
-      (text, problems) = try Exporter.export(project: loaded, format: exportFormat)
+      (text, problems) = try Exporter.export(project: loaded, format: exportFormat, includeGold: includeGold)
     } catch let error as ProjectError {
       StandardError.print(error.description)
       throw ExitCode(2)
@@ -48,6 +42,25 @@ struct ExportCommand: ParsableCommand {
       StandardError.print("Wrote \(out).")
     } else {
       print(text, terminator: "")
+    }
+  }
+}
+
+/// A command's PROJECT argument: a project folder, its `tally.yaml`, or a data file with a quick-start folder.
+enum ProjectArgument {
+  /// Loads the project, or prints why it cannot be loaded and exits with status 2.
+  static func load(_ argument: String) throws -> Project {
+    var target = argument
+    if !ProjectFiles.isDirectory(target) && !target.hasSuffix(".yaml")
+      && ProjectFiles.quickStartExists(forData: target)
+    {
+      target = ProjectFiles.quickStartFolder(forData: target)
+    }
+    do {
+      return try Project.load(target)
+    } catch {
+      StandardError.print(error.description)
+      throw ExitCode(2)
     }
   }
 }

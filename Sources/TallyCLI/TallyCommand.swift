@@ -6,9 +6,13 @@ public struct TallyCommand: ParsableCommand {
 
   public static let configuration = CommandConfiguration(
     commandName: "tally",
-    abstract: "Label data at the terminal: classification, with guidelines, a durable label log and export.",
+    abstract: "Label data at the terminal, with guidelines, quality checks, a durable label log and export.",
     version: version,
-    subcommands: [LabelCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self, StressCommand.self]
+    subcommands: [
+      LabelCommand.self, TrainCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self,
+      QualityCommand.self,
+      StressCommand.self,
+    ]
   )
 
   public init() {}

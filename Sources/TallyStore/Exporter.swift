@@ -18,59 +18,103 @@ public struct CurrentLabel: Sendable, Equatable {
   public var task: LabelTask?
 }
 
+/// What a current answer is keyed by: a gold task's answers are kept apart from a data task with the same id
+/// (gold files are often made from data items).
+struct LabelKey: Hashable, Sendable {
+  var task: String
+  var annotator: String
+  var gold: Bool
+}
+
+/// The latest answer/skip record per (task, annotator, gold or not), fed log by log in file order.
+struct LatestRecords {
+  private(set) var latest: [LabelKey: (record: LabelRecord, path: String)] = [:]
+  /// Keys in the order first seen.
+  private(set) var order: [LabelKey] = []
+
+  /// Takes one record of the log at `path`; events and records without a task are ignored.
+  mutating func add(_ record: LabelRecord, path: String) {
+    guard record.type != .event, let task = record.task else { return }
+    let key = LabelKey(task: task, annotator: record.annotator, gold: record.gold)
+    if let existing = latest[key] {
+      // Within one log the later line wins; across logs the later submission (then the larger id).
+      let later = (existing.record.submittedAt, existing.record.id) <= (record.submittedAt, record.id)
+      if existing.path == path || later { latest[key] = (record, path) }
+    } else {
+      order.append(key)
+      latest[key] = (record, path)
+    }
+  }
+
+  /// The latest records, in the order their keys were first seen.
+  var records: [LabelRecord] { order.compactMap { latest[$0]?.record } }
+}
+
 /// Reads every annotator's log in a project and writes the current answers.
 public enum Exporter {
   /// The latest answer/skip record per (task, annotator) across all logs, with problems found on the way.
-  public static func currentLabels(project: Project) throws -> (labels: [LabelRecord], problems: [Diagnostic]) {
-    var latest: [String: (record: LabelRecord, path: String)] = [:]
-    var order: [String] = []
+  /// Training and exam answers are never labels; gold answers are kept apart from data answers of the same
+  /// task id and left out unless `includeGold`.
+  public static func currentLabels(
+    project: Project, includeGold: Bool = false
+  ) throws -> (labels: [LabelRecord], problems: [Diagnostic]) {
+    var latest = LatestRecords()
     var problems: [Diagnostic] = []
     for path in project.logPaths() {
       let (records, logProblems) = try LabelLogReader.readAll(path: path)
       problems += logProblems.map { Diagnostic(.warning, file: Path.display(path), line: $0.line, $0.reason) }
-      for record in records where record.type != .event {
-        guard let task = record.task else { continue }
-        let key = task + "\u{1F}" + record.annotator
-        if let existing = latest[key] {
-          // Within one log the later line wins; across logs the later submission (then the larger id).
-          let later = (existing.record.submittedAt, existing.record.id) <= (record.submittedAt, record.id)
-          if existing.path == path || later { latest[key] = (record, path) }
-        } else {
-          order.append(key)
-          latest[key] = (record, path)
-        }
+      for record in records where record.phase == nil && (includeGold || !record.gold) {
+        latest.add(record, path: path)
       }
     }
-    return (order.compactMap { latest[$0]?.record }, problems)
+    return (latest.records, problems)
   }
 
-  /// Writes the export text for a project.
-  public static func export(project: Project, format: ExportFormat) throws -> (text: String, problems: [Diagnostic]) {
-    let (labels, problems) = try currentLabels(project: project)
-    let dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
-    var positionByID: [String: Int] = [:]
-    for i in 0..<dataset.count {
-      if let id = dataset.taskID(at: i), positionByID[id] == nil { positionByID[id] = i }
-    }
+  /// Writes the export text for a project: data answers first (in data order), then, with `includeGold`,
+  /// gold answers (in gold-file order).
+  public static func export(
+    project: Project, format: ExportFormat, includeGold: Bool = false
+  ) throws -> (text: String, problems: [Diagnostic]) {
+    let (labels, problems) = try currentLabels(project: project, includeGold: includeGold)
     var warnings = problems
+    let dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
+    var goldSet: Dataset?
+    if includeGold && labels.contains(where: \.gold) {
+      goldSet = goldDataset(project: project, warnings: &warnings)
+    }
+    let positions = positionsByID(dataset)
+    let goldPositions = goldSet.map(positionsByID) ?? [:]
+    func position(_ record: LabelRecord) -> Int {
+      guard let id = record.task else { return Int.max }
+      return (record.gold ? goldPositions[id] : positions[id]) ?? Int.max
+    }
     let sorted = labels.sorted { a, b in
-      let pa = a.task.flatMap { positionByID[$0] } ?? Int.max
-      let pb = b.task.flatMap { positionByID[$0] } ?? Int.max
-      return (pa, a.annotator) < (pb, b.annotator)
+      (a.gold ? 1 : 0, position(a), a.annotator) < (b.gold ? 1 : 0, position(b), b.annotator)
     }
     var rows: [(LabelRecord, JSONObject?)] = []
     var tasks: [LabelTask?] = []
     for record in sorted {
       var data: JSONObject?
-      if let id = record.task, let position = positionByID[id], case .success(let task) = dataset.task(at: position) {
+      let source = record.gold ? goldSet : dataset
+      if let source, let id = record.task, let at = (record.gold ? goldPositions : positions)[id],
+        case .success(let task) = source.task(at: at)
+      {
         data = task.fields
         tasks.append(task)
       } else {
         tasks.append(nil)
-        warnings.append(
-          Diagnostic(
-            .warning, file: Path.display(project.dataPath),
-            "task `\(record.task ?? "?")` labeled by \(record.annotator) is not in the data file"))
+        if !record.gold {
+          warnings.append(
+            Diagnostic(
+              .warning, file: Path.display(project.dataPath),
+              "task `\(record.task ?? "?")` labeled by \(record.annotator) is not in the data file"))
+        } else if let goldSet {
+          // (A gold file that cannot be read was warned about once already.)
+          warnings.append(
+            Diagnostic(
+              .warning, file: Path.display(goldSet.path),
+              "gold task `\(record.task ?? "?")` answered by \(record.annotator) is not in the gold file"))
+        }
       }
       rows.append((record, data))
     }
@@ -78,12 +122,12 @@ public enum Exporter {
     case .jsonl:
       var out = ""
       for (record, data) in rows {
-        jsonLine(record: record, data: data).serialized(into: &out)
+        jsonLine(record: record, data: data, includeGold: includeGold).serialized(into: &out)
         out += "\n"
       }
       return (out, warnings)
     case .csv:
-      return (csv(rows: rows, questions: project.config.questions), warnings)
+      return (csv(rows: rows, questions: project.config.questions, includeGold: includeGold), warnings)
     case .spacy, .conll:
       guard let question = project.config.questions.first(where: { $0.kind == .spans }) else {
         throw ProjectError([
@@ -100,6 +144,7 @@ public enum Exporter {
           var o = JSONObject()
           o["id"] = .string(task.id)
           o["annotator"] = .string(record.annotator)
+          if record.gold { o["gold"] = .bool(true) }
           o["text"] = .string(task.text)
           o["spans"] = .array(spans.map(\.json))
           JSONValue.object(o).serialized(into: &out)
@@ -109,22 +154,68 @@ public enum Exporter {
           if overlapping {
             warnings.append(
               Diagnostic(
-                .warning, file: Path.display(project.dataPath), line: task.line,
+                .warning, file: Path.display(taskFile(record, project: project, gold: goldSet)), line: task.line,
                 "task `\(task.id)` (\(record.annotator)) has overlapping spans; BIO keeps the first of each overlap"))
           }
-          out += "# id: \(task.id) annotator: \(record.annotator)\n" + block + "\n"
+          out += "# id: \(task.id) annotator: \(record.annotator)\(record.gold ? " gold" : "")\n" + block + "\n"
         }
       }
       return (out, warnings)
     }
   }
 
-  static func jsonLine(record: LabelRecord, data: JSONObject?) -> JSONValue {
+  /// The file a record's task comes from, for warnings.
+  static func taskFile(_ record: LabelRecord, project: Project, gold: Dataset?) -> String {
+    record.gold ? (gold?.path ?? project.configPath) : project.dataPath
+  }
+
+  /// Task id → its first position in a data file.
+  static func positionsByID(_ dataset: Dataset) -> [String: Int] {
+    var positions: [String: Int] = [:]
+    for i in 0..<dataset.count {
+      if let id = dataset.taskID(at: i), positions[id] == nil { positions[id] = i }
+    }
+    return positions
+  }
+
+  /// The project's gold file (JSONL records shaped like the data) for the gold rows' `data`; nil with a
+  /// warning when there is none or it cannot be read.
+  static func goldDataset(project: Project, warnings: inout [Diagnostic]) -> Dataset? {
+    guard let gold = project.config.quality.gold else {
+      warnings.append(
+        Diagnostic(
+          .warning, file: Path.display(project.configPath),
+          "the logs hold gold answers but the project names no gold file; they are exported without their data"))
+      return nil
+    }
+    let path = Path.absolute(Path.join(project.folder, gold))
+    // Read the way `GoldSet` reads it: JSONL, shaped like the data.
+    var spec = DataSpec(project.config)
+    spec.format = .jsonl
+    do {
+      return try Dataset(path: path, spec: spec)
+    } catch {
+      warnings.append(
+        Diagnostic(
+          .warning, file: Path.display(path),
+          "gold file cannot be read (\(error.diagnostic.message)); gold answers are exported without their data"))
+      return nil
+    }
+  }
+
+  /// One JSONL export row: `flags` when the record has some; with `includeGold`, `gold` on every row and
+  /// `correct` on gold rows that were scored.
+  static func jsonLine(record: LabelRecord, data: JSONObject?, includeGold: Bool = false) -> JSONValue {
     var o = JSONObject()
     o["id"] = .string(record.task ?? "")
     o["annotator"] = .string(record.annotator)
     o["answers"] = .object(record.answers)
     if let shownLeft = record.shownLeft { o["shown_left"] = .string(shownLeft) }
+    if !record.flags.isEmpty { o["flags"] = .array(record.flags.map { .string($0.rawValue) }) }
+    if includeGold {
+      o["gold"] = .bool(record.gold)
+      if record.gold, let correct = record.correct { o["correct"] = .bool(correct) }
+    }
     if record.type == .skip {
       o["skipped"] = .bool(true)
       if let reason = record.skipReason { o["skip_reason"] = .string(reason) }
@@ -147,7 +238,9 @@ public enum Exporter {
     return value.displayText
   }
 
-  static func csv(rows: [(LabelRecord, JSONObject?)], questions: [Question]) -> String {
+  /// The CSV export: a `flags` column (`;`-joined) when some row has flags, and with `includeGold` the `gold`
+  /// and `correct` columns.
+  static func csv(rows: [(LabelRecord, JSONObject?)], questions: [Question], includeGold: Bool = false) -> String {
     var dataColumns: [String] = []
     var seen: Set<String> = []
     for (_, data) in rows {
@@ -158,8 +251,10 @@ public enum Exporter {
       for key in record.answers.keys where !answerColumns.contains(key) { answerColumns.append(key) }
     }
     let sides = rows.contains { $0.0.shownLeft != nil }
+    let flagged = rows.contains { !$0.0.flags.isEmpty }
     let header =
       ["id", "annotator", "skipped", "skip_reason"] + answerColumns + (sides ? ["shown_left"] : [])
+      + (flagged ? ["flags"] : []) + (includeGold ? ["gold", "correct"] : [])
       + ["submitted_at", "active_seconds", "guidelines_version", "record"] + dataColumns.map { "data." + $0 }
     var out = header.map { CSVRow.quote($0) }.joined(separator: ",") + "\r\n"
     let kinds = Dictionary(questions.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
@@ -169,6 +264,11 @@ public enum Exporter {
       ]
       cells += answerColumns.map { cellText(record.answers[$0], kind: kinds[$0]) }
       if sides { cells.append(record.shownLeft ?? "") }
+      if flagged { cells.append(record.flags.map(\.rawValue).joined(separator: ";")) }
+      if includeGold {
+        cells.append(record.gold ? "true" : "false")
+        cells.append(record.gold ? record.correct.map { $0 ? "true" : "false" } ?? "" : "")
+      }
       cells += [
         Timestamp.iso8601(record.submittedAt), record.activeSeconds.map { JSONValue.number($0).displayText } ?? "",
         record.guidelinesVersion ?? "", record.id,

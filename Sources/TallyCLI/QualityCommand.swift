@@ -1,0 +1,36 @@
+import ArgumentParser
+import TallyCore
+import TallyStore
+
+/// `tally quality`: per-annotator quality figures from the label logs, as a table or JSON.
+struct QualityCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "quality",
+    abstract:
+      "Per annotator: labels, active time, too-fast share, gold accuracy, straight-line runs, pauses and exams."
+  )
+
+  @Argument(help: "The project folder or its tally.yaml (for a quick start: the <data>.tally folder or the data file).")
+  var project: String
+
+  @Flag(help: "Print one JSON object (`annotators` and `total`) instead of the table.")
+  var json = false
+
+  func run() throws {
+    let loaded = try ProjectArgument.load(project)
+    let report: QualityReport
+    let problems: [Diagnostic]
+    do {
+      (report, problems) = try QualityReport.make(project: loaded)
+    } catch {
+      StandardError.print("tally quality: \(error.description)")
+      throw ExitCode(2)
+    }
+    for problem in problems { StandardError.print(problem.description) }
+    if json {
+      print(report.json.serialized())
+    } else {
+      print(report.table(), terminator: "")
+    }
+  }
+}
