@@ -209,3 +209,92 @@ struct QualityRulesTests {
     #expect(Wilson.interval(successes: 0, trials: 0) == nil)
   }
 }
+
+/// The `quality:` section of `tally.yaml`: every key read, every mistake named with its line and a fix.
+@Suite("Quality settings")
+struct QualitySettingsTests {
+  func parse(_ quality: String, question: String = "") -> (ProjectConfig?, [Diagnostic]) {
+    ProjectConfigParser.parse(
+      """
+      data: d.jsonl
+      questions:
+        - name: label
+          options: [a, b]
+      \(question)
+      quality:
+      \(quality)
+      """, file: "tally.yaml")
+  }
+
+  @Test func everyKeyIsRead() throws {
+    let (config, diagnostics) = parse(
+      """
+        idle_seconds: 30
+        min_seconds: 2.5
+        chars_per_second: 25
+        too_fast_count: 2
+        too_fast_window: 4
+        pause_seconds: 15
+        same_answer_run: 12
+        same_answer_chance: 0.01
+        gold: gold.jsonl
+        gold_rate: 0.2
+        gold_feedback: explain
+        gold_span_overlap: 0.7
+        gold_window: 20
+        gold_min_accuracy: 0.8
+        training: training.jsonl
+        exam: exam.jsonl
+        exam_pass_mark: 0.9
+        exam_required: true
+      """)
+    #expect(diagnostics.isEmpty, "\(diagnostics)")
+    let q = try #require(config).quality
+    #expect(q.idleSeconds == 30 && q.minSeconds == 2.5 && q.charsPerSecond == 25)
+    #expect(q.tooFastCount == 2 && q.tooFastWindow == 4 && q.pauseSeconds == 15)
+    #expect(q.sameAnswerRun == 12 && q.sameAnswerChance == 0.01)
+    #expect(q.gold == "gold.jsonl" && q.goldRate == 0.2 && q.goldFeedback == .explain && q.goldSpanOverlap == 0.7)
+    #expect(q.goldWindow == 20 && q.goldMinAccuracy == 0.8)
+    #expect(q.training == "training.jsonl" && q.exam == "exam.jsonl" && q.examPassMark == 0.9 && q.examRequired)
+  }
+
+  @Test func defaultsApplyWithoutTheSection() throws {
+    let (config, _) = ProjectConfigParser.parse("data: d.jsonl\nquestions:\n  - name: l\n    options: [a, b]\n", file: "t")
+    #expect(try #require(config).quality == QualityConfig())
+  }
+
+  @Test func mistakesAreNamedWithTheirLineAndAFix() {
+    let (config, diagnostics) = parse(
+      """
+        min_second: 2
+        gold_rate: 0.7
+        gold_feedback: loud
+        too_fast_count: 6
+        too_fast_window: 3
+        exam_required: true
+      """)
+    #expect(config == nil)
+    let messages = diagnostics.map { "\($0.line ?? 0): \($0.message) | \($0.fix ?? "")" }
+    #expect(messages.contains("7: unknown quality key `min_second` | did you mean `min_seconds`?"), "\(messages)")
+    #expect(messages.contains { $0.hasPrefix("8: `gold_rate` must be a number from 0 to 0.5") })
+    #expect(messages.contains { $0.hasPrefix("8: `gold_rate` applies only with gold tasks") })
+    #expect(messages.contains("9: unknown gold feedback `loud` | use `silent` or `explain`"))
+    #expect(messages.contains { $0.hasPrefix("10: `too_fast_count` (6) is more than `too_fast_window` (3)") })
+    #expect(messages.contains { $0.hasPrefix("12: `exam_required` needs an exam") })
+  }
+
+  @Test func questionsCanRequireActions() throws {
+    let (config, diagnostics) = ProjectConfigParser.parse(
+      """
+      data: d.jsonl
+      questions:
+        - name: label
+          options: [a, b]
+          require_scroll: true
+          require_guidelines: yes
+      """, file: "t")
+    #expect(diagnostics.isEmpty)
+    let question = try #require(config?.questions.first)
+    #expect(question.requireScroll && question.requireGuidelines)
+  }
+}
