@@ -183,6 +183,9 @@ public final class LabelEngine {
             + "`tally train \(Path.display(project.folder))`)")
       }
     }
+    if phase == nil, let pause = index.lastPause, pause.until > Clock.now() {
+      App.resumePause(&state, event: pause.event, until: pause.until)
+    }
     if phase == nil {
       // The quality checks continue where the last session left them.
       for offset in index.recentAnswers {

@@ -28,6 +28,9 @@ public struct LogIndex: Sendable {
   /// quality checks when a session resumes.
   public var recentAnswers: [Int64] = []
   public static let recentLimit = 200
+  /// The latest slow-down or gold-threshold pause: its event and when it ends (so quitting does not cut
+  /// it short).
+  public var lastPause: (event: String, until: Double)?
   public var records = 0
   public var problems: [DataProblem] = []
 
@@ -178,6 +181,11 @@ public enum LabelLogReader {
         let event = values[2]?.stringValue
         if event == "guidelines_opened", let version = values[3]?.stringValue {
           result.guidelinesOpened.insert(version)
+        } else if event == "slow_down_pause" || event == "gold_threshold_pause",
+          let seconds = values[9]?.objectValue?["seconds"]?.doubleValue,
+          let submitted = values[6]?.stringValue.flatMap(Timestamp.parse), let event
+        {
+          result.lastPause = (event, submitted + seconds)
         } else if event == "exam_result", let details = values[9]?.objectValue, details["passed"]?.boolValue == true,
           let version = details["exam_version"]?.stringValue
         {

@@ -88,6 +88,7 @@ enum QualityFlow {
       details["accuracy"] = .number(rounded(accuracy))
       details["window"] = .number(Double(config.goldWindow))
       details["min_accuracy"] = .number(config.goldMinAccuracy)
+      details["seconds"] = .number(config.pauseSeconds)
       effects.append(.append(event("gold_threshold_pause", details: details, state, input, suffix: "g")))
     } else if outcome.slowDownPause {
       state.overlayQueue.append(.slowDown(until: input.time + config.pauseSeconds))

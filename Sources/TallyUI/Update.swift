@@ -17,6 +17,16 @@ public enum App {
     return effects
   }
 
+  /// Puts back a pause that was still running when the last session ended (quitting does not cut it short).
+  public static func resumePause(_ state: inout AppState, event: String, until: Double) {
+    switch event {
+    case "slow_down_pause": state.overlayQueue.append(.slowDown(until: until))
+    case "gold_threshold_pause":
+      state.overlayQueue.append(.goldPause(until: until, accuracy: state.quality.goldAccuracy ?? 0))
+    default: break
+    }
+  }
+
   /// Applies one input. Returns the effects the runner must perform, in order.
   public static func update(_ state: inout AppState, _ input: Input) -> [Effect] {
     let effects = apply(&state, input)

@@ -61,8 +61,10 @@ struct QualityEndToEndTests {
 
   @Test func instantAnswersAreFlaggedTooFastAndStopTheQueue() throws {
     let folder = try project(
-      quality: "min_seconds: 5\ntoo_fast_count: 3\ntoo_fast_window: 5\npause_seconds: 2\nsame_answer_run: 0")
-    let session = try TmuxSession(command: "\(TmuxSession.tallyBinary) label . --annotator qa", directory: folder.path)
+      quality: "min_seconds: 5\ntoo_fast_count: 3\ntoo_fast_window: 5\npause_seconds: 4\nsame_answer_run: 0")
+    let command = "\(TmuxSession.tallyBinary) label . --annotator qa"
+    var first: TmuxSession? = try TmuxSession(command: command, directory: folder.path)
+    guard let session = first else { return }
     try session.waitFor("Data text number 0.")
     try session.send("1")
     try session.waitFor("Flagged too fast")
@@ -71,17 +73,23 @@ struct QualityEndToEndTests {
     #expect(paused.contains("3 of your last 5 answers came faster than the texts can be read."))
     // The queue is stopped: answer keys do nothing while the pause lasts.
     try session.send("1", "2", "Enter")
-    try session.waitFor("Enter continue")
+    Thread.sleep(forTimeInterval: 0.3)
     let during = answers(try records(folder))
     #expect(during.count == 3)
     #expect(during.allSatisfy { flags($0) == ["too_fast"] })
     let events = try records(folder).filter { $0["event"] as? String == "slow_down_pause" }
     #expect(events.count == 1)
-    #expect((events.first?["details"] as? [String: Any])?["seconds"] as? Double == 2)
-    try session.send("Enter")
-    try session.waitFor("Data text number 3.")
+    #expect((events.first?["details"] as? [String: Any])?["seconds"] as? Double == 4)
+    // Quitting does not cut the pause short: a restarted session is still paused.
+    try session.killProgram()
+    first = nil
+    let second = try TmuxSession(command: command, directory: folder.path)
+    try second.waitFor("Slow down")
+    try second.waitFor("Enter continue")
+    try second.send("Enter")
+    try second.waitFor("Data text number 3.")
     Thread.sleep(forTimeInterval: 5.2)
-    try session.send("2")
+    try second.send("2")
     let fourth = try waitForRecords(folder, count: 4)
     #expect(flags(fourth[3]).isEmpty, "\(fourth[3])")
     #expect((fourth[3]["active_seconds"] as? Double ?? 0) >= 5)
