@@ -32,6 +32,10 @@ struct LabelingEndToEndTests {
             display: Negative
           - name: neu
             display: Neutral
+    # tmux answers instantly: these tests are about labeling and resuming, so the slow-down pause is off
+    # (the answers are still flagged too_fast).
+    quality:
+      too_fast_count: 0
 
     """
 
