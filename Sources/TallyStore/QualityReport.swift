@@ -56,7 +56,7 @@ public struct AnnotatorQuality: Sendable, Equatable {
   public var medianActiveSeconds: Double?
   /// Current answers flagged `too_fast`.
   public var tooFast = 0
-  /// Gold tasks whose latest gold record is an answer; of those, the ones scored and the ones correct.
+  /// Gold tasks answered or skipped (a skip counts as wrong); of those, the ones scored and the ones correct.
   public var goldSeen = 0
   public var goldScored = 0
   public var goldCorrect = 0
@@ -141,8 +141,9 @@ public struct QualityReport: Sendable, Equatable {
       }
     }
     var times: [String: [Double]] = [:]
-    for record in latest.records where record.type == .answer {
+    for record in latest.records where record.type == .answer || (record.type == .skip && record.gold) {
       let who = record.annotator
+      // A skipped gold task is a wrong answer, as the gold rule counts it while labeling.
       if record.gold {
         rows[who]?.goldSeen += 1
         if let correct = record.correct {
@@ -203,7 +204,7 @@ extension QualityReport {
   /// What the table's columns mean, printed below it.
   public static let legend = [
     "labeled: tasks whose current answer is a label (not gold, skips or training); median s: their active seconds.",
-    "too fast: share of them flagged too_fast; gold: gold tasks answered, accuracy with its 95% Wilson interval.",
+    "too fast: share of them flagged too_fast; gold: gold tasks seen (skips count as wrong), accuracy with its 95% Wilson interval.",
     "runs: straight-line runs flagged same_answer_run; below: answers given below the gold accuracy threshold.",
     "pauses: slow-down / gold-threshold pauses; exam: passed at least once (or failed), with the best score.",
   ]

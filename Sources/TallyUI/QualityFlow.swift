@@ -184,6 +184,8 @@ enum QualityFlow {
       return []
     case .feedback:
       if action == .quit { return [.quit] }
+      if action == .guidelines || (state.guidelines.visible && action == .close) { return nil }
+      if state.guidelines.visible, let action, App.guidelinesAction(action, &state) != nil { return [] }
       if key == .enter || key == .char(" ") || key == .escape { close(&state, input) }
       return []
     default:
