@@ -250,6 +250,15 @@ public enum Renderer {
     if layout.guidelinesFullScreen {
       return fit(["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
     }
+    switch state.overlay {
+    case .slowDown(let until), .goldPause(let until, _):
+      let wait = Int((until - state.now).rounded(.up))
+      return fit([wait > 0 ? "paused: \(wait) s left" : "Enter continue", "g guidelines", "q quit"], width: state.width)
+    case .feedback:
+      return fit(["Enter continue", "g guidelines", "q quit"], width: state.width)
+    default:
+      break
+    }
     if state.atEnd && state.session.phase != nil {
       return fit(["← back", "g guidelines", "? keys", "q quit"], width: state.width)
     }

@@ -277,7 +277,7 @@ struct QualityFlowTests {
       2  ( ) Negative
       3  ( ) Neutral
      1/20 done (5%) · –/h · ana
-     1-3 choose · s skip · ← back · → next · g guidelines · ? keys · q quit
+     Enter continue · g guidelines · q quit
     """
   static let goldPause = """
      Tally · demo · task t2                                                 3 of 20
@@ -303,7 +303,7 @@ struct QualityFlowTests {
       2  ( ) Negative
       3  ( ) Neutral
      2/20 done (10%) · –/h · ana · ⚑ below check-task threshold
-     1-3 choose · s skip · ← back · → next · g guidelines · ? keys · q quit
+     paused: 20 s left · g guidelines · q quit
     """
   static let examEnd = """
      Tally · demo · exam                                               end of queue
