@@ -157,12 +157,8 @@ public enum ProjectConfigParser {
     /// The `compare:` mapping of a side-by-side project (all keys optional).
     mutating func parseCompare(_ node: Node?) -> CompareSpec {
       var spec = CompareSpec()
-      guard let node else { return spec }
-      guard case .mapping(let mapping) = node else {
-        error(node, "`compare` must be a mapping", fix: "for example `compare:` then `  prompt_field: prompt` indented")
-        return spec
-      }
-      let fields = checkKeys(mapping, allowed: ProjectConfigParser.compareKeys, context: "compare")
+      guard let fields = section(node, "compare", allowed: ProjectConfigParser.compareKeys, example: "prompt_field: prompt")
+      else { return spec }
       spec.promptField = string(fields["prompt_field"], key: "prompt_field") ?? spec.promptField
       spec.responseAField = string(fields["response_a_field"], key: "response_a_field") ?? spec.responseAField
       spec.responseBField = string(fields["response_b_field"], key: "response_b_field") ?? spec.responseBField
@@ -177,15 +173,22 @@ public enum ProjectConfigParser {
       return spec
     }
 
+    /// The keys of a settings section such as `compare:` or `quality:`; nil when it is absent or not a mapping
+    /// (which is reported).
+    mutating func section(_ node: Node?, _ name: String, allowed: [String], example: String) -> [String: Node]? {
+      guard let node else { return nil }
+      guard case .mapping(let mapping) = node else {
+        error(node, "`\(name)` must be a mapping", fix: "for example `\(name):` then `  \(example)` indented")
+        return nil
+      }
+      return checkKeys(mapping, allowed: allowed, context: name)
+    }
+
     /// The `quality:` mapping (all keys optional).
     mutating func parseQuality(_ node: Node?) -> QualityConfig {
       var quality = QualityConfig()
-      guard let node else { return quality }
-      guard case .mapping(let mapping) = node else {
-        error(node, "`quality` must be a mapping", fix: "for example `quality:` then `  min_seconds: 2` indented")
-        return quality
-      }
-      let fields = checkKeys(mapping, allowed: ProjectConfigParser.qualityKeys, context: "quality")
+      guard let fields = section(node, "quality", allowed: ProjectConfigParser.qualityKeys, example: "min_seconds: 2")
+      else { return quality }
       quality.idleSeconds = number(fields["idle_seconds"], key: "idle_seconds", in: 1...86_400) ?? quality.idleSeconds
       quality.minSeconds = number(fields["min_seconds"], key: "min_seconds", in: 0...3_600) ?? quality.minSeconds
       quality.charsPerSecond =

@@ -46,6 +46,15 @@ struct QualityEndToEndTests {
 
   func flags(_ record: [String: Any]) -> [String] { record["flags"] as? [String] ?? [] }
 
+  /// Answers `pos` (key 1) until the screen shows `text`, at most `tries` times.
+  func answerUntil(_ session: TmuxSession, _ text: String, tries: Int) throws {
+    for _ in 0..<tries {
+      try session.send("1")
+      Thread.sleep(forTimeInterval: 0.15)
+      if try session.capture().contains(text) { return }
+    }
+  }
+
   /// Waits until the log has `count` records of `type` (the screen can move before a test reads the file).
   func waitForRecords(_ folder: TemporaryFolder, count: Int, type: String = "answer") throws -> [[String: Any]] {
     let deadline = Date().addingTimeInterval(10)
@@ -128,14 +137,8 @@ struct QualityEndToEndTests {
       quality: "min_seconds: 0\ntoo_fast_count: 0\nsame_answer_run: 0\ngold: gold.jsonl\ngold_rate: 0.5\ngold_feedback: explain\ngold_min_accuracy: 0")
     let session = try TmuxSession(command: "\(TmuxSession.tallyBinary) label . --annotator qa", directory: folder.path)
     try session.waitFor("Data text number 0.")
-    var screen = ""
-    for _ in 0..<10 {
-      try session.send("1")
-      Thread.sleep(forTimeInterval: 0.15)
-      screen = try session.capture()
-      if screen.contains("Not the expected answer") { break }
-    }
-    screen = try session.waitFor("Not the expected answer")
+    try answerUntil(session, "Not the expected answer", tries: 10)
+    let screen = try session.waitFor("Not the expected answer")
     #expect(screen.contains("That was a check task with a known answer."))
     #expect(screen.contains("label: neg"))
     #expect(screen.range(of: #"The text asks for neg \(\d+\)\."#, options: .regularExpression) != nil)
@@ -155,14 +158,8 @@ struct QualityEndToEndTests {
     )
     let session = try TmuxSession(command: "\(TmuxSession.tallyBinary) label . --annotator qa", directory: folder.path)
     try session.waitFor("Data text number 0.")
-    var screen = ""
-    for _ in 0..<30 {
-      try session.send("1")
-      Thread.sleep(forTimeInterval: 0.15)
-      screen = try session.capture()
-      if screen.contains("Check tasks") { break }
-    }
-    screen = try session.waitFor("the project's 60%.")
+    try answerUntil(session, "Check tasks", tries: 30)
+    let screen = try session.waitFor("the project's 60%.")
     #expect(screen.contains("0 of your last 2 check tasks were answered as expected (0%), below"))
     #expect(screen.contains("⚑ below check-task threshold"))
     let events = try records(folder).filter { $0["event"] as? String == "gold_threshold_pause" }
