@@ -164,7 +164,9 @@ enum QualityFlow {
 
   /// Notes when the end of the task text has been on screen.
   static func noteTextSeen(_ state: inout AppState) {
-    guard !state.textSeenEnd, state.current?.task != nil else { return }
+    // Only questions that require scrolling read this: no layout work on the key path otherwise.
+    guard !state.textSeenEnd, state.current?.task != nil, state.session.questions.contains(where: \.requireScroll)
+    else { return }
     let height = Layout.compute(state).text.height
     if height > 0 && state.textScroll + height >= state.textLayout.count { state.textSeenEnd = true }
   }
