@@ -89,6 +89,35 @@ struct QualityFlowTests {
     #expect(Self.answer(&long, .char("1"), at: 1051, id: "b2").first?.flags == [])
   }
 
+  @Test func theIdleLimitIsConfigurableAndTheStatusBarShowsThePausedClock() throws {
+    var info = Fixture.session([Fixture.sentiment], total: 5)
+    info.quality = Self.config()
+    info.idleLimit = 30  // what the engine sets from `quality.idle_seconds`
+    var state = AppState(session: info, width: 80, height: 24, handled: [:], now: 1000)
+    _ = App.update(&state, Input(.loaded(LoadedTask(position: 0, task: Fixture.task("t0", "Short."))), time: 1000))
+    _ = state.press(.down, at: 1020)  // 20 s: counts
+    _ = App.update(&state, Input(.tick, time: 1045))
+    #expect(!Renderer.render(state).text.contains("⏸ clock paused"))
+    _ = App.update(&state, Input(.tick, time: 1051))  // 31 s since the last key
+    #expect(Renderer.render(state).text.contains("⏸ clock paused"))
+    let record = try #require(Self.answer(&state, .char("1"), at: 1070, id: "a").first)
+    #expect(record.activeSeconds == 20)  // the 50 s gap did not count
+  }
+
+  @Test func aLongUnlikelyRunOfOneAnswerIsFlaggedOnTheRecords() throws {
+    let yesNo = Question(name: "ok", kind: .single, options: [AnswerOption(name: "yes"), AnswerOption(name: "no")])
+    var state = Self.state(quality: Self.config { $0.sameAnswerRun = 8 }, total: 30, questions: [yesNo])
+    var flagged: [Bool] = []
+    for i in 0..<11 {
+      let record = try #require(Self.answer(&state, .char("1"), at: 1010 + Double(i) * 10, id: "a\(i)").first)
+      flagged.append(record.flags.contains(.sameAnswerRun))
+    }
+    // Two options and no history: the 10th `yes` in a row has chance 0.5^10 < 0.001.
+    #expect(flagged == [false, false, false, false, false, false, false, false, false, true, true])
+    let other = try #require(Self.answer(&state, .char("2"), at: 1120, id: "b").first)
+    #expect(other.flags.isEmpty)
+  }
+
   @Test func aRunOfTooFastAnswersStopsTheQueueForTheConfiguredTime() throws {
     var state = Self.state()
     Self.answer(&state, .char("1"), at: 1000.3, id: "a1")
