@@ -42,7 +42,7 @@ public struct ExamResult: Sendable, Equatable {
 public struct ExamSummary: Sendable, Equatable {
   public var attempts: Int
   public var bestScore: Double?
-  /// Passed at least once.
+  /// Passed at least once (the current version of the exam, when the report knows it).
   public var passed: Bool
   public var latest: ExamResult
 }
@@ -99,11 +99,14 @@ public struct QualityReport: Sendable, Equatable {
       problems += logProblems.map { Diagnostic(.warning, file: Path.display(path), line: $0.line, $0.reason) }
       logs.append((path, records))
     }
-    return (QualityReport(logs: logs), problems)
+    // A pass counts only for the exam as it is now (as `tally label` requires).
+    let examVersion = project.config.quality.exam.flatMap { try? GoldSet.load($0, what: "exam", project: project).version }
+    return (QualityReport(logs: logs, examVersion: examVersion), problems)
   }
 
-  /// The report for logs given as (path, records in file order).
-  public init(logs: [(path: String, records: [LabelRecord])]) {
+  /// The report for logs given as (path, records in file order). With `examVersion`, only passes of that
+  /// version of the exam count as passed.
+  public init(logs: [(path: String, records: [LabelRecord])], examVersion: String? = nil) {
     var rows: [String: AnnotatorQuality] = [:]
     var latest = LatestRecords()
     var exams: [String: [(result: ExamResult, order: Int)]] = [:]
@@ -162,7 +165,8 @@ public struct QualityReport: Sendable, Equatable {
       else { continue }
       rows[who]?.exam = ExamSummary(
         attempts: attempts.count, bestScore: attempts.compactMap(\.result.score).max(),
-        passed: attempts.contains { $0.result.passed }, latest: last.result)
+        passed: attempts.contains { $0.result.passed && (examVersion == nil || $0.result.examVersion == examVersion) },
+        latest: last.result)
     }
     annotators = rows.keys.sorted().compactMap { who in
       guard var row = rows[who] else { return nil }

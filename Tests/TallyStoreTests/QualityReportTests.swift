@@ -284,3 +284,21 @@ func two(_ value: Double?) -> Double? { value.map { ($0 * 100).rounded() / 100 }
     #expect(json["total"]?["exam"]?["annotators_passed"] == 1)
   }
 }
+
+@Suite struct QualityReportExamVersionTests {
+  @Test func onlyAPassOfTheCurrentExamCountsAsPassed() throws {
+    let p = QualityProject()
+    p.exam("dan", score: 0.9, correct: 9, total: 10, passed: true, version: "sha256:old")
+    p.exam("dan", score: 0.5, correct: 5, total: 10, passed: false, version: "sha256:new")
+    p.exam("eve", score: 0.85, correct: 17, total: 20, passed: true, version: "sha256:new")
+    let project = try p.load()
+    let logs = project.logPaths().sorted()
+    let records = try logs.map { ($0, try LabelLogReader.readAll(path: $0).records) }
+    let current = QualityReport(logs: records, examVersion: "sha256:new")
+    #expect(current.annotators.map { $0.exam?.passed } == [false, true])
+    #expect(current.examPassers == 1)
+    // Without a known version (no exam file), any pass counts.
+    let any = QualityReport(logs: records)
+    #expect(any.annotators.map { $0.exam?.passed } == [true, true])
+  }
+}
