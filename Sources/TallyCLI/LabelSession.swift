@@ -132,9 +132,8 @@ public final class LabelEngine {
       practice = try Self.loadSet(file, what: what, project: project)
     }
     do {
-      var spec = DataSpec(project.config)
-      if let practice { spec.format = .jsonl }
-      dataset = try Dataset(path: practice?.path ?? project.dataPath, spec: spec)
+      dataset = try Dataset(
+        path: practice?.path ?? project.dataPath, spec: practice == nil ? DataSpec(project.config) : project.qualityFileSpec)
     } catch {
       throw EngineError(error.description)
     }
@@ -188,10 +187,8 @@ public final class LabelEngine {
     }
     if phase == nil {
       // The quality checks continue where the last session left them.
-      for offset in index.recentAnswers {
-        if let record = try? LabelLogReader.record(path: logPath, offset: offset) {
-          state.quality.replay(record, questions: session.questions)
-        }
+      for record in LabelLogReader.records(path: logPath, offsets: index.recentAnswers) {
+        state.quality.replay(record, questions: session.questions)
       }
     }
   }

@@ -246,12 +246,9 @@ public enum ProjectConfigParser {
       if let raw = string(node, key: key), let value = Double(raw), value.isFinite, range.contains(value) {
         return value
       }
-      error(node, "`\(key)` must be a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
+      let (low, high) = (JSONValue.format(number: range.lowerBound), JSONValue.format(number: range.upperBound))
+      error(node, "`\(key)` must be a number from \(low) to \(high)")
       return nil
-    }
-
-    static func format(_ value: Double) -> String {
-      value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     var questionNodes: [Node] = []

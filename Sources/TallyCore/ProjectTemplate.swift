@@ -113,9 +113,7 @@ public enum ProjectTemplate {
     return out
   }
 
-  static func format(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-  }
+  static func format(_ value: Double) -> String { JSONValue.format(number: value) }
 
   static func body(
     name: String, dataPath: String, format: DataFormat, question: QuickStartQuestion, textField: String,

@@ -169,7 +169,7 @@ public struct AnswerRun: Sendable, Equatable {
 }
 
 /// `base` to the power `exponent` for exponent ≥ 0, without Foundation.
-func pow(_ base: Double, _ exponent: Double) -> Double {
+private func pow(_ base: Double, _ exponent: Double) -> Double {
   var result = 1.0
   var remaining = Int(exponent)
   var factor = base

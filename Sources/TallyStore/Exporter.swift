@@ -188,12 +188,9 @@ public enum Exporter {
           "the logs hold gold answers but the project names no gold file; they are exported without their data"))
       return nil
     }
-    let path = Path.absolute(Path.join(project.folder, gold))
-    // Read the way `GoldSet` reads it: JSONL, shaped like the data.
-    var spec = DataSpec(project.config)
-    spec.format = .jsonl
+    let path = project.qualityFilePath(gold)
     do {
-      return try Dataset(path: path, spec: spec)
+      return try Dataset(path: path, spec: project.qualityFileSpec)
     } catch {
       warnings.append(
         Diagnostic(

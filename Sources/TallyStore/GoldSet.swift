@@ -22,7 +22,7 @@ public struct GoldSet: Sendable {
 
   /// Reads the file at `relative` (to the project folder) for `what` ("gold", "training", "exam").
   public static func load(_ relative: String, what: String, project: Project) throws(ProjectError) -> GoldSet {
-    let path = Path.absolute(Path.join(project.folder, relative))
+    let path = project.qualityFilePath(relative)
     let shown = Path.display(path)
     let bytes: [UInt8]
     do {
@@ -31,17 +31,14 @@ public struct GoldSet: Sendable {
       let config = (try? Files.readText(project.configPath)) ?? ""
       throw ProjectError([
         Diagnostic(
-          file: Path.display(project.configPath), line: Self.line(of: what + ":", in: config),
+          file: Path.display(project.configPath), line: Project.line(of: what + ":", in: config),
           "the \(what) file \(shown) cannot be read: \(String(cString: strerror(error.code)))",
           fix: "fix the `\(what):` path under `quality:` (relative to tally.yaml)")
       ])
     }
-    var spec = DataSpec(project.config)
-    spec.format = .jsonl
-    spec.predictionField = project.config.predictionField
     let dataset: Dataset
     do {
-      dataset = try Dataset(path: path, spec: spec)
+      dataset = try Dataset(path: path, spec: project.qualityFileSpec)
     } catch {
       throw ProjectError([Diagnostic(file: shown, error.diagnostic.message)])
     }
@@ -73,16 +70,5 @@ public struct GoldSet: Sendable {
     }
     return GoldSet(
       path: path, items: items, problems: problems, version: "sha256:" + ContentHash.sha256Hex(bytes).prefix(16))
-  }
-}
-
-extension GoldSet {
-  /// The line of `tally.yaml` whose key (indented or not) is `prefix`.
-  static func line(of prefix: String, in text: String) -> Int? {
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-    where line.drop(while: { $0 == " " }).hasPrefix(prefix) {
-      return i + 1
-    }
-    return nil
   }
 }

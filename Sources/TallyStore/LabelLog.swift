@@ -204,6 +204,18 @@ public enum LabelLogReader {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw SystemError("cannot open label log", path: path, code: errno) }
     defer { close(fd) }
+    return try record(fd: fd, path: path, offset: offset)
+  }
+
+  /// Reads the records at `offsets` with one open file; records that cannot be read are left out.
+  public static func records(path: String, offsets: [Int64]) -> [LabelRecord] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    return offsets.compactMap { try? record(fd: fd, path: path, offset: $0) }
+  }
+
+  static func record(fd: Int32, path: String, offset: Int64) throws -> LabelRecord {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     var position = offset

@@ -84,13 +84,24 @@ public struct Project: Sendable {
     try Files.makeDirectory(labelsFolder)
   }
 
+  /// The line of `tally.yaml` whose key (indented or not) is `prefix`.
   static func line(of prefix: String, in text: String) -> Int? {
     var number = 1
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line.hasPrefix(prefix) { return number }
+      if line.drop(while: { $0 == " " }).hasPrefix(prefix) { return number }
       number += 1
     }
     return nil
+  }
+
+  /// A gold, training or exam file named under `quality:` (relative to the project folder), as an absolute path.
+  public func qualityFilePath(_ relative: String) -> String { Path.absolute(Path.join(folder, relative)) }
+
+  /// How gold, training and exam files are read: JSONL records shaped like the data.
+  public var qualityFileSpec: DataSpec {
+    var spec = DataSpec(config)
+    spec.format = .jsonl
+    return spec
   }
 }
 

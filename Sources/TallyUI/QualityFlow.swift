@@ -51,7 +51,6 @@ enum QualityFlow {
       return pauses(state.quality.recordGold(false), &state, input)
     }
     guard record.type == .answer else { return [] }
-    var effects: [Effect] = []
     if let phase = record.phase {
       if let task = record.task, let correct = record.correct { state.practice.results[task] = correct }
       if phase == .training, let gold = state.current?.gold {
@@ -70,11 +69,11 @@ enum QualityFlow {
       state.overlayQueue.append(.feedback(feedback(gold, correct: false, state)))
     }
     // Edits of earlier answers are not counted again: the windows and runs follow first answers.
-    guard record.supersedes == nil else { return effects }
+    guard record.supersedes == nil else { return [] }
     let outcome = state.quality.record(
       answers: record.answers, questions: state.session.questions, tooFast: record.flags.contains(.tooFast),
       goldCorrect: record.gold ? record.correct : nil)
-    return effects + pauses(outcome, &state, input)
+    return pauses(outcome, &state, input)
   }
 
   /// Queues the pauses an outcome sets off, with their event records.

@@ -171,6 +171,11 @@ struct QualityEndToEndTests {
     try session.send("1")
     let after = try waitForRecords(folder, count: before + 1)
     #expect(flags(after[before]).contains("below_gold_threshold"), "\(after[before])")
+    // A restarted session picks the gold window up from the log: still below the threshold.
+    try session.killProgram()
+    let resumed = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label . --annotator qa", directory: folder.path)
+    try resumed.waitFor("⚑ below check-task threshold")
   }
 
   @Test func anExamGatesLabelingUntilItIsPassed() throws {
