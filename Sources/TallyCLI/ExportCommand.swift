@@ -16,8 +16,11 @@ struct ExportCommand: ParsableCommand {
   @Option(help: "jsonl, csv, spacy (span tasks: text + spans) or conll (span tasks: token<TAB>BIO tag).")
   var format: String = "jsonl"
 
-  @Option(help: "Write to this file instead of standard output.")
+  @Option(help: "Write to this file instead of standard output (never one of the project's own files).")
   var out: String?
+
+  @Flag(help: "Replace the --out file if it exists.")
+  var force = false
 
   @Flag(help: "Export answers to gold (attention-check) tasks too, after the data answers, marked `gold`.")
   var includeGold = false
@@ -28,6 +31,8 @@ struct ExportCommand: ParsableCommand {
       throw ExitCode(2)
     }
     let loaded = try ProjectArgument.load(project)
+    // Check where the export goes before the work of making it.
+    let output = try out.map { path throws(ExitCode) in try OutputCheck.check(path, project: loaded, force: force, command: "export") }
     let text: String
     let problems: [Diagnostic]
     do {
@@ -37,9 +42,14 @@ struct ExportCommand: ParsableCommand {
       throw ExitCode(2)
     }
     for problem in problems { StandardError.print(problem.description) }
-    if let out {
-      try ProjectFiles.write(text, to: out)
-      StandardError.print("Wrote \(out).")
+    if let output {
+      do {
+        try output.write(text)
+      } catch {
+        StandardError.print("tally export: \(error)\n  nothing was written to \(Path.quoted(output.given))")
+        throw ExitCode(1)
+      }
+      StandardError.print("Wrote \(Path.quoted(Path.display(output.path))).")
     } else {
       print(text, terminator: "")
     }
@@ -51,15 +61,30 @@ enum ProjectArgument {
   /// Loads the project, or prints why it cannot be loaded and exits with status 2.
   static func load(_ argument: String) throws -> Project {
     var target = argument
-    if !ProjectFiles.isDirectory(target) && !target.hasSuffix(".yaml")
-      && ProjectFiles.quickStartExists(forData: target)
+    if !ProjectFiles.isDirectory(target) && !target.hasSuffix(".yaml"),
+      let folder = ProjectFiles.existingQuickStart(forData: target)
     {
-      target = ProjectFiles.quickStartFolder(forData: target)
+      target = folder
     }
     do {
       return try Project.load(target)
     } catch {
       StandardError.print(error.description)
+      throw ExitCode(2)
+    }
+  }
+}
+
+/// Checks a file a command was asked to write, printing the refusal and exiting with status 2.
+enum OutputCheck {
+  static func check(
+    _ path: String, project: Project?, alsoProtected: [ProtectedFile] = [], force: Bool, command: String,
+    option: String = "--out"
+  ) throws(ExitCode) -> OutputFile {
+    do {
+      return try OutputFile.check(path, project: project, alsoProtected: alsoProtected, force: force, option: option)
+    } catch {
+      StandardError.print("tally \(command): \(error)")
       throw ExitCode(2)
     }
   }

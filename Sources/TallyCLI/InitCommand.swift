@@ -24,19 +24,27 @@ struct InitCommand: ParsableCommand {
   @Option(name: .customLong("text-field"), help: "The field holding the text (jsonl/csv/tsv).")
   var textField: String = "text"
 
-  @Flag(help: "Overwrite an existing tally.yaml.")
+  @Option(name: .customLong("id-field"), help: "The field holding each task's id (absent: a hash of the record).")
+  var idField: String = "id"
+
+  @Flag(help: "Write a new tally.yaml over an existing one (which is kept as tally.yaml.bak).")
   var force = false
 
   func run() throws {
-    let list = labels.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
-    guard !list.isEmpty else {
-      StandardError.print("tally init: no labels given\n  fix: --labels a,b,c")
+    let list: [QuickStartLabel]
+    switch QuickStartLabel.parse(labels, option: "--labels") {
+    case .success(let parsed): list = parsed
+    case .failure(let error):
+      StandardError.print("tally init: \(error)")
       throw ExitCode(2)
     }
     do {
-      let path = try ProjectFiles.initProject(
-        folder: project, dataPath: data, labels: list, multi: multi, textField: textField, force: force)
-      print("Wrote \(Path.display(path)). Check it with `tally validate \(Path.display(Path.directory(of: path)))`.")
+      let (path, backup) = try ProjectFiles.initProject(
+        folder: project, dataPath: data, question: .labels(list, multi: multi), textField: textField,
+        idField: idField, force: force)
+      if let backup { print("Kept the old project file as \(Path.quoted(Path.display(backup))).") }
+      let folder = Path.quoted(Path.display(Path.directory(of: path)))
+      print("Wrote \(Path.quoted(Path.display(path))). Check it with `tally validate \(folder)`.")
     } catch {
       StandardError.print(error.description)
       throw ExitCode(2)

@@ -44,11 +44,21 @@ struct LabelCommand: ParsableCommand {
   @Option(name: .customLong("min-seconds"), help: "Quick start: the least active time per task (default 1).")
   var minSeconds: Double?
 
+  @Option(name: .customLong("text-field"), help: "Quick start: the field (JSONL) or column (CSV/TSV) holding the text (default text).")
+  var textField: String?
+
+  @Option(name: .customLong("id-field"), help: "Quick start: the field or column holding each task's id (default id; absent: a hash of the record).")
+  var idField: String?
+
   @Option(help: "Who is labeling (default: the login name).")
   var annotator: String?
 
   func run() throws {
-    let project = try Self.resolveProject(target: target, question: quickStartQuestion(), quality: quickStartQuality())
+    let question = try quickStartQuestion()
+    let project = try Self.resolveProject(
+      target: target, question: question, fields: QuickStartFields(text: textField, id: idField),
+      quality: quickStartQuality())
+    if let question, project.folder.hasSuffix(".tally") { Self.noteStoredNames(question) }
     let session = LabelSession(project: project, annotator: Annotator.resolve(annotator))
     let code = session.run()
     if code != 0 { throw ExitCode(code) }
@@ -74,16 +84,16 @@ struct LabelCommand: ParsableCommand {
   /// The quick-start question the options ask for (nil: none given).
   func quickStartQuestion() throws -> QuickStartQuestion? {
     var asked: [QuickStartQuestion] = []
-    if let labels { asked.append(.labels(Self.list(labels), multi: multi)) }
+    if let labels { asked.append(.labels(try Self.labelList(labels, option: "--labels"), multi: multi)) }
     if let rating {
       guard (2...10).contains(rating) else {
-        StandardError.print("\(target): --rating must be from 2 to 10\n  fix: for example --rating 5")
+        StandardError.print("tally label: --rating must be from 2 to 10\n  fix: for example --rating 5")
         throw ExitCode(2)
       }
       asked.append(.rating(rating))
     }
     if freeText { asked.append(.freeText) }
-    if let spans { asked.append(.spans(Self.list(spans))) }
+    if let spans { asked.append(.spans(try Self.labelList(spans, option: "--spans"))) }
     if compare { asked.append(.compare) }
     if asked.count > 1 {
       StandardError.print(
@@ -91,24 +101,42 @@ struct LabelCommand: ParsableCommand {
           + "  fix: a quick start asks one question; write a tally.yaml (`tally init`) for several")
       throw ExitCode(2)
     }
-    if case .labels(let list, _) = asked.first, list.isEmpty {
-      StandardError.print("tally label: --labels is empty\n  fix: for example --labels pos,neg,neutral")
-      throw ExitCode(2)
-    }
-    if case .spans(let list) = asked.first, list.isEmpty {
-      StandardError.print("tally label: --spans is empty\n  fix: for example --spans PER,ORG,LOC")
-      throw ExitCode(2)
+    if multi {
+      guard case .labels = asked.first else {
+        StandardError.print("tally label: --multi goes with --labels\n  fix: for example --labels a,b,c --multi")
+        throw ExitCode(2)
+      }
     }
     return asked.first
   }
 
-  static func list(_ raw: String) -> [String] {
-    raw.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
+  /// A label list from the command line, or exit 2 with what is wrong with it.
+  static func labelList(_ raw: String, option: String) throws -> [QuickStartLabel] {
+    switch QuickStartLabel.parse(raw, option: option) {
+    case .success(let labels): return labels
+    case .failure(let error):
+      StandardError.print("tally label: \(error)")
+      throw ExitCode(2)
+    }
+  }
+
+  /// Says which names are stored for labels that were typed with spaces, emoji or punctuation.
+  static func noteStoredNames(_ question: QuickStartQuestion) {
+    let labels: [QuickStartLabel]
+    switch question {
+    case .labels(let list, _), .spans(let list): labels = list
+    default: return
+    }
+    let renamed = labels.filter { $0.name != $0.display }
+    guard !renamed.isEmpty else { return }
+    let list = renamed.map { "“\($0.display)” as \($0.name)" }.joined(separator: ", ")
+    StandardError.print("note: labels are shown as typed and stored as identifiers: \(list)")
   }
 
   /// A project from a folder/tally.yaml, or a quick-start project for a data file.
   static func resolveProject(
-    target: String, question: QuickStartQuestion?, quality: QuickStartQuality = QuickStartQuality()
+    target: String, question: QuickStartQuestion?, fields: QuickStartFields = QuickStartFields(),
+    quality: QuickStartQuality = QuickStartQuality()
   ) throws -> Project {
     let isProject = target.hasSuffix(".yaml") || target.hasSuffix(".yml") || isDirectory(target)
     do {
@@ -119,17 +147,20 @@ struct LabelCommand: ParsableCommand {
         if !quality.isEmpty {
           StandardError.print("note: --gold, --gold-rate and --min-seconds are ignored for a project; set them under `quality:`")
         }
+        if fields != QuickStartFields() {
+          StandardError.print("note: --text-field and --id-field are ignored for a project; set `text_field:` and `id_field:`")
+        }
         return try Project.load(target)
       }
-      if question == nil && !ProjectFiles.quickStartExists(forData: target) {
+      if question == nil && ProjectFiles.existingQuickStart(forData: target) == nil {
         throw ProjectError([
           Diagnostic(
             file: target, "no labels given",
-            fix: "run `tally label \(target) --labels a,b,c` (or --spans, --rating N, --free-text, --compare), "
+            fix: "run `tally label \(Path.quoted(target)) --labels a,b,c` (or --spans, --rating N, --free-text, --compare), "
               + "or `tally init` to write a project file")
         ])
       }
-      return try ProjectFiles.prepareQuickStart(dataPath: target, question: question, quality: quality)
+      return try ProjectFiles.prepareQuickStart(dataPath: target, question: question, fields: fields, quality: quality)
     } catch let error as ProjectError {
       StandardError.print(error.description)
       throw ExitCode(2)
@@ -139,13 +170,4 @@ struct LabelCommand: ParsableCommand {
 
 func isDirectory(_ path: String) -> Bool {
   ProjectFiles.isDirectory(path)
-}
-
-extension String {
-  func trimmingCharacters() -> String {
-    var s = Substring(self)
-    while let c = s.first, c.isWhitespace { s.removeFirst() }
-    while let c = s.last, c.isWhitespace { s.removeLast() }
-    return String(s)
-  }
 }

@@ -25,12 +25,27 @@ final class LabelSession {
   /// Runs until the annotator quits. Returns the exit code.
   func run() -> Int32 {
     for warning in project.warnings { StandardError.print(warning.description) }
+    // One session per annotator: a second one would give first answers to the same tasks.
+    let lock: SessionLock
+    do {
+      try project.prepareLabelsFolder()
+      lock = try SessionLock(
+        labelsFolder: project.labelsFolder, annotator: annotator, startedAt: Timestamp.iso8601(Clock.now()))
+    } catch let error as SessionLockError {
+      StandardError.print(Self.describe(error, annotator: annotator, project: project))
+      return 4
+    } catch {
+      StandardError.print("tally: cannot create the labels folder: \(error)")
+      return 1
+    }
+    defer { lock.release() }
     let engine: LabelEngine
     do {
       engine = try LabelEngine(project: project, annotator: annotator, width: 80, height: 24, phase: phase)
     } catch {
       StandardError.print("\(error)")
-      return error is ExamRequired ? 3 : 1
+      if error is ExamRequired { return 3 }
+      return (error as? EngineError)?.code ?? 1
     }
     for problem in engine.setProblems { StandardError.print(problem.description) }
     let terminal: Terminal
@@ -58,7 +73,8 @@ final class LabelSession {
     while running {
       let key = terminal.readKey(timeoutMilliseconds: 500)
       if terminal.inputClosed { break }
-      if let summary = scanner.takeResult() {
+      if let (summary, unusable) = scanner.takeResult() {
+        engine.noteUnusable(unusable)
         engine.send(.dataChecked(summary))
       }
       if let key {
@@ -89,10 +105,37 @@ final class LabelSession {
       if let failure = engine.fatalError { StandardError.print("tally: \(failure)") }
       return 0
     }
-    print("Labels saved in \(logPath) (\(engine.state.submittedThisSession) this session; \(engine.state.doneCount)/\(engine.state.session.total) done).")
-    print("Project folder: \(Path.display(project.folder))")
+    let state = engine.state
+    let changed = state.editedThisSession > 0 ? " and \(state.editedThisSession) changed" : ""
+    print(
+      "Labels saved in \(Path.quoted(logPath)) (\(state.submittedThisSession) new\(changed) this session; "
+        + "\(min(state.doneCount, state.labelableCount))/\(state.labelableCount) done).")
+    print("Project folder: \(Path.quoted(Path.display(project.folder)))")
     if let failure = engine.fatalError { StandardError.print("tally: \(failure)") }
     return 0
+  }
+}
+
+extension LabelSession {
+  /// Why a session lock was refused, with where the other session runs and what to do.
+  static func describe(_ error: SessionLockError, annotator: String, project: Project) -> String {
+    switch error {
+    case .system(let failure):
+      return "tally: \(failure)"
+    case .held(let holder, let path, let elsewhere):
+      let lockFile = Path.quoted(Path.display(path))
+      let whereItRuns =
+        holder.map { "pid \($0.pid) on \($0.host)\($0.startedAt.isEmpty ? "" : ", started \($0.startedAt)")" }
+        ?? "a session that is just starting or ending"
+      if elsewhere {
+        return "\(project.config.name): \(annotator) is labeling this project in another session: \(whereItRuns)\n"
+          + "  fix: quit that session on \(holder?.host ?? "the other machine") first; if it no longer runs (that machine "
+          + "crashed), remove \(lockFile)"
+      }
+      return "\(project.config.name): \(annotator) is already labeling this project in another session: \(whereItRuns)\n"
+        + "  fix: finish or quit that session first (two sessions of one annotator would answer the same tasks "
+        + "twice), or label as someone else with --annotator NAME"
+    }
   }
 }
 
@@ -115,6 +158,10 @@ public final class LabelEngine {
   var fatalError: String?
   /// Per data record: handled (answered or skipped), or unreadable. Built on demand by one pass over the data.
   var handledRecords: [Bool]?
+  /// Queue positions holding gold tasks, in order (the title counts data tasks only).
+  let goldPositions: [Int]
+  /// Queue positions of data records that cannot be labeled, in order, once the background scan found them.
+  var unusablePositions: [Int] = []
   var guidelinesSeen: Bool
 
   /// Opens the data (indexing it) and the annotator's log (reading it back). With a `phase`, the tasks are
@@ -127,7 +174,8 @@ public final class LabelEngine {
       let (file, what) = phase == .training ? (quality.training, "training") : (quality.exam, "exam")
       guard let file else {
         throw EngineError(
-          "\(Path.display(project.configPath)): this project has no \(what) set\n  fix: add `\(what): \(what).jsonl` under `quality:`")
+          "\(Path.display(project.configPath)): this project has no \(what) set\n  fix: add `\(what): \(what).jsonl` under `quality:`",
+          code: 2)
       }
       practice = try Self.loadSet(file, what: what, project: project)
     }
@@ -136,6 +184,13 @@ public final class LabelEngine {
         path: practice?.path ?? project.dataPath, spec: practice == nil ? DataSpec(project.config) : project.qualityFileSpec)
     } catch {
       throw EngineError(error.description)
+    }
+    // Data nobody could label (empty, binary, no record with the text field) is refused with the fix, rather
+    // than opening on the end of the queue.
+    if let problem = DataCheck.problem(dataset) {
+      throw EngineError(
+        problem.diagnostic(file: dataset.path, config: project.config, context: .project(configPath: project.configPath))
+          .description, code: 2)
     }
     var gold: GoldSet?
     if phase == nil, let file = quality.gold { gold = try Self.loadSet(file, what: "gold", project: project) }
@@ -146,6 +201,8 @@ public final class LabelEngine {
     queue = GoldPlacement.mix(
       order.permutation(count: dataset.count), goldCount: goldItems.count, rate: quality.goldRate,
       seed: project.config.seed, annotator: annotator)
+    let mixed = queue
+    goldPositions = goldItems.isEmpty ? [] : mixed.indices.filter { mixed[$0] < 0 }
     do {
       try project.prepareLabelsFolder()
     } catch {
@@ -163,9 +220,10 @@ public final class LabelEngine {
       questions: project.config.questions, showFields: project.config.showFields, annotator: annotator,
       guidelines: project.guidelinesText, guidelinesVersion: project.guidelinesVersion,
       guidelinesNote: project.config.guidelines == nil
-        ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.display(project.configPath))."
-        : "The guidelines file \(project.guidelinesPath.map(Path.display) ?? "") cannot be read.",
+        ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.quoted(Path.display(project.configPath)))."
+        : "The guidelines file \(project.guidelinesPath.map { Path.quoted(Path.display($0)) } ?? "") cannot be read.",
       toolVersion: "tally \(TallyCommand.version)", idleLimit: quality.idleSeconds, total: queue.count)
+    session.goldTotal = goldPositions.count
     session.layout = project.config.layout
     session.seed = project.config.seed
     session.quality = quality
@@ -178,8 +236,8 @@ public final class LabelEngine {
       if !index.examsPassed.contains(version) {
         throw ExamRequired(
           "\(project.config.name): \(annotator) has not passed this project's exam yet (or it changed since)\n"
-            + "  fix: run `tally train \(Path.display(project.folder)) --exam` (practice first with "
-            + "`tally train \(Path.display(project.folder))`)")
+            + "  fix: run `tally train \(Path.quoted(Path.display(project.folder))) --exam` (practice first with "
+            + "`tally train \(Path.quoted(Path.display(project.folder)))`)")
       }
     }
     if phase == nil, let pause = index.lastPause, pause.until > Clock.now() {
@@ -214,7 +272,7 @@ public final class LabelEngine {
     } else if !guidelinesSeen && project.guidelinesText != nil {
       state.message = "The guidelines are new to you or changed: read them, then press g to start labeling."
     } else if project.folder.hasSuffix(".tally") {
-      state.message = "Quick start: labels are kept in \(Path.display(project.folder))/"
+      state.message = "Quick start: labels are kept in \(Path.quoted(Path.display(project.folder) + "/"))"
     }
   }
 
@@ -334,7 +392,36 @@ public final class LabelEngine {
     return dataset.taskID(at: Int(entry))
   }
 
+  /// Learns which data records cannot be labeled (from the background scan), so the title counts past them.
+  func noteUnusable(_ records: [Int]) {
+    guard !records.isEmpty else { return }
+    let unusable = Set(records)
+    unusablePositions = queue.indices.filter { queue[$0] >= 0 && unusable.contains(Int(queue[$0])) }
+    if let current = state.current { state.current?.ordinal = ordinal(at: current.position) }
+  }
+
+  /// The title's number for a queue position: data tasks that can be labeled up to it (a gold task gets the
+  /// next data task's number).
+  func ordinal(at position: Int) -> Int {
+    func countBefore(_ sorted: [Int]) -> Int {
+      var low = 0
+      var high = sorted.count
+      while low < high {
+        let mid = (low + high) / 2
+        if sorted[mid] < position { low = mid + 1 } else { high = mid }
+      }
+      return low
+    }
+    return position - countBefore(goldPositions) - countBefore(unusablePositions) + 1
+  }
+
   func loadTask(at position: Int) -> LoadedTask {
+    var loaded = loadEntry(at: position)
+    loaded.ordinal = ordinal(at: position)
+    return loaded
+  }
+
+  func loadEntry(at position: Int) -> LoadedTask {
     let entry = queue[position]
     var loaded: LoadedTask
     if let g = GoldPlacement.goldIndex(entry) {
@@ -370,7 +457,12 @@ struct ExamRequired: Error, CustomStringConvertible {
 /// A failure opening a labeling session.
 struct EngineError: Error, CustomStringConvertible {
   var description: String
-  init(_ description: String) { self.description = description }
+  /// The exit status: 2 for data or settings that cannot be used as they are, 1 for other failures.
+  var code: Int32
+  init(_ description: String, code: Int32 = 1) {
+    self.description = description
+    self.code = code
+  }
 }
 
 /// Checks the whole data file on a background thread while the annotator works, and hands the summary over.
@@ -378,7 +470,7 @@ final class DataScanner: Sendable {
   let path: String
   let spec: DataSpec
   let index: DataIndex
-  private let result = Mutex<DataSummary?>(nil)
+  private let result = Mutex<(DataSummary, [Int])?>(nil)
 
   /// Scans the file `dataset` reads (the data, or a training or exam set), with its own reader.
   init(dataset: Dataset) {
@@ -393,13 +485,13 @@ final class DataScanner: Sendable {
       let report = dataset.scan(limit: 1)
       let summary = DataSummary(
         malformed: report.malformed, duplicates: report.duplicates, firstProblem: report.problems.first?.description)
-      result.withLock { $0 = summary }
+      result.withLock { $0 = (summary, report.unusableRecords) }
     }
     thread.start()
   }
 
-  /// The summary, once, when the scan has finished.
-  func takeResult() -> DataSummary? {
+  /// The summary and the records that cannot be labeled, once, when the scan has finished.
+  func takeResult() -> (DataSummary, [Int])? {
     result.withLock { value in
       defer { value = nil }
       return value

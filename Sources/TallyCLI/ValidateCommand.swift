@@ -51,6 +51,35 @@ enum Validation {
       return report
     }
     let scan = dataset.scan(limit: limit)
+    // A field the project reads that records lack is a setting to fix, said once, not a line to fix each time.
+    let unusable = DataCheck.problem(dataset)
+    switch unusable {
+    case .empty?, .notText?:
+      if let unusable {
+        report.diagnostics.append(
+          unusable.diagnostic(
+            file: project.dataPath, config: project.config, context: .project(configPath: project.configPath)))
+      }
+    default: break
+    }
+    for (field, seen) in scan.missingFields.sorted(by: { $0.key < $1.key }) {
+      let setting = DataUnusable.setting(for: field, config: project.config)
+      let key = setting.compare ? "compare: \(setting.key)" : setting.key
+      let all = seen.count == dataset.count
+      var fix = "set `\(key)` in \(Path.quoted(Path.display(project.configPath))) to the field that holds it"
+      if all, case .missingField(_, _, let suggestion?)? = unusable {
+        fix = "set `\(setting.key): \(suggestion)`\(setting.compare ? " under `compare:`" : "") in "
+          + "\(Path.quoted(Path.display(project.configPath)))"
+      } else if !all {
+        fix = "add the field to those records, or check `\(key)`; they are skipped while labeling"
+      }
+      report.diagnostics.append(
+        Diagnostic(
+          .error, file: dataFile, line: seen.firstLine,
+          "\(all ? "no record" : "\(seen.count) of \(dataset.count) records") \(all ? "has" : "have no") `\(field)` field"
+            + (all ? "" : " (the first on this line)"),
+          fix: fix))
+    }
     for problem in scan.problems {
       let isDuplicate = problem.reason.hasPrefix("duplicate id")
       report.diagnostics.append(
@@ -94,15 +123,27 @@ enum Validation {
         report.diagnostics += error.diagnostics
       }
     }
+    var records: [(place: RecordPlace, record: LabelRecord)] = []
     for log in project.logPaths() {
-      if let (_, problems) = try? LabelLogReader.readAll(path: log) {
+      if let (numbered, problems) = try? LabelLogReader.readNumbered(path: log) {
         for problem in problems {
           report.diagnostics.append(
             Diagnostic(
               .warning, file: Path.display(log), line: problem.line, problem.reason,
               fix: "nothing to do: the line is ignored and every complete record is kept"))
         }
+        records += numbered.map { (RecordPlace(file: log, line: $0.line), $0.record) }
       }
+    }
+    // Two sessions (or machines) of one annotator answering the same task without seeing each other.
+    for double in FirstAnswers.doubles(records) {
+      let first = "\(Path.display(double.first.file)):\(double.first.line)"
+      report.diagnostics.append(
+        Diagnostic(
+          .warning, file: Path.display(double.second.file), line: double.second.line,
+          "\(double.annotator) answered \(double.gold ? "gold task" : "task") `\(double.task)` a second time as a first "
+            + "answer (the other: \(first)); two sessions labeled it at once",
+          fix: "both are kept and the later one counts; to settle it, open the task in `tally label` and answer it again"))
     }
     let errors = report.diagnostics.filter { $0.severity == .error }.count
     let warnings = report.diagnostics.count - errors

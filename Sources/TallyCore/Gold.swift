@@ -12,7 +12,8 @@ public struct GoldAnswer: Sendable, Equatable {
   }
 
   /// The key a gold task's records are indexed under (apart from a data task with the same id).
-  public static func handledKey(_ taskID: String) -> String { "\u{0}gold\u{0}" + taskID }
+  public static func handledKey(_ taskID: String) -> String { handledKeyPrefix + taskID }
+  public static let handledKeyPrefix = "\u{0}gold\u{0}"
 
   /// The field holding the expected answer.
   public static let field = "gold"

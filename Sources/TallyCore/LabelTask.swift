@@ -24,10 +24,14 @@ public struct LabelTask: Sendable, Equatable {
 public struct DataProblem: Error, Sendable, Equatable, CustomStringConvertible {
   public var line: Int
   public var reason: String
+  /// The field the project reads that this record lacks (the text field, a response), when that is the
+  /// problem: usually a setting to change rather than a line to fix.
+  public var missingField: String?
 
-  public init(line: Int, reason: String) {
+  public init(line: Int, reason: String, missingField: String? = nil) {
     self.line = line
     self.reason = reason
+    self.missingField = missingField
   }
 
   public var description: String { "line \(line): \(reason)" }

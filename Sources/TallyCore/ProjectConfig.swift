@@ -43,6 +43,9 @@ public struct CompareSpec: Sendable, Equatable {
   public var randomizeSides = true
   /// Answers are refused until both responses have been scrolled to their ends.
   public var requireScroll = false
+  /// Render the prompt and responses as Markdown (bold, lists, code blocks), as model output is usually
+  /// written; `m` shows the stored text.
+  public var markdown = true
 
   public init() {}
 }

@@ -13,7 +13,7 @@ public enum ProjectConfigParser {
   ]
   public static let compareKeys = [
     "prompt_field", "response_a_field", "response_b_field", "model_a_field", "model_b_field", "show_models",
-    "randomize_sides", "require_scroll",
+    "randomize_sides", "require_scroll", "markdown",
   ]
   public static let qualityKeys = [
     "idle_seconds", "min_seconds", "chars_per_second", "too_fast_count", "too_fast_window", "pause_seconds",
@@ -24,7 +24,11 @@ public enum ProjectConfigParser {
   public static let spanCommandKeys: Set<Character> = ["v", "c", "x", "w", "b", "e"]
   public static let optionKeys = ["name", "display", "description", "key", "children"]
   /// Keys the labeling screen uses itself; option hotkeys may not take them.
-  public static let reservedKeys: Set<Character> = ["s", "u", "g", "q", "d", "r", "j", "k", "?", "/", "n", "N"]
+  public static let reservedKeys: Set<Character> = [
+    "s", "u", "g", "q", "d", "r", "j", "k", "J", "K", "?", "/", "n", "N",
+  ]
+  /// Keys a side-by-side task uses (word diff, raw text); hotkeys of its questions may not take them.
+  public static let compareCommandKeys: Set<Character> = ["w", "m"]
 
   /// Parses `yaml` (the contents of `file`). Returns the config when there are no errors, and all diagnostics.
   public static func parse(_ yaml: String, file: String) -> (config: ProjectConfig?, diagnostics: [Diagnostic]) {
@@ -134,6 +138,11 @@ public enum ProjectConfigParser {
       }
 
       for (question, node) in zip(questions, questionNodes) {
+        if layout.compare != nil {
+          for key in question.allOptionKeys where ProjectConfigParser.compareCommandKeys.contains(key) {
+            error(node, "hotkey `\(key)` is a side-by-side command (w word diff, m raw text)", fix: "use another letter")
+          }
+        }
         if question.kind == .comparison && layout.compare == nil {
           error(node, "a comparison question needs the side-by-side layout", fix: "add `layout: compare` to the project")
         }
@@ -167,6 +176,7 @@ public enum ProjectConfigParser {
       spec.showModels = flag(fields["show_models"], key: "show_models") ?? spec.showModels
       spec.randomizeSides = flag(fields["randomize_sides"], key: "randomize_sides") ?? spec.randomizeSides
       spec.requireScroll = flag(fields["require_scroll"], key: "require_scroll") ?? spec.requireScroll
+      spec.markdown = flag(fields["markdown"], key: "markdown") ?? spec.markdown
       if spec.responseAField == spec.responseBField {
         error(fields["response_b_field"], "both responses read the same field `\(spec.responseAField)`")
       }
@@ -200,6 +210,13 @@ public enum ProjectConfigParser {
           fields["too_fast_count"] ?? fields["too_fast_window"],
           "`too_fast_count` (\(quality.tooFastCount)) is more than `too_fast_window` (\(quality.tooFastWindow))",
           fix: "for example `too_fast_count: 3` with `too_fast_window: 5`; 0 turns the pause off")
+      }
+      if fields["too_fast_count"] == nil, let window = fields["too_fast_window"] {
+        diagnostics.append(
+          Diagnostic(
+            .warning, file: file, line: window.mark?.line,
+            "`too_fast_window` has no effect: the slow-down pause is off until `too_fast_count` is set",
+            fix: "add `too_fast_count: \(QualityConfig.suggestedTooFastCount)` under `quality:` (or remove the window)"))
       }
       quality.pauseSeconds = number(fields["pause_seconds"], key: "pause_seconds", in: 0...3_600) ?? quality.pauseSeconds
       quality.sameAnswerRun = count(fields["same_answer_run"], key: "same_answer_run") ?? quality.sameAnswerRun
@@ -274,7 +291,8 @@ public enum ProjectConfigParser {
             fix: "use one of: \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
       }
-      let required = flag(fields["required"], key: "required") ?? true
+      // Multi-choice may be left empty (none applies) unless it says `required: true`.
+      let required = flag(fields["required"], key: "required") ?? (kind != .multi)
       let leafOnly = flag(fields["leaf_only"], key: "leaf_only") ?? true
       if let leafNode = fields["leaf_only"], kind != .taxonomy {
         error(leafNode, "`leaf_only` applies to taxonomy questions only")

@@ -23,23 +23,24 @@ public struct QuickStartQuality: Sendable, Equatable {
 /// The one question a quick start asks (always named `label`).
 public enum QuickStartQuestion: Sendable, Equatable {
   /// `--labels a,b,c` (with `--multi`).
-  case labels([String], multi: Bool)
+  case labels([QuickStartLabel], multi: Bool)
   /// `--rating N`.
   case rating(Int)
   /// `--free-text`.
   case freeText
   /// `--spans PER,ORG,LOC`.
-  case spans([String])
+  case spans([QuickStartLabel])
   /// `--compare`: prompt, response_a, response_b side by side.
   case compare
 
   /// The command-line options that ask for this question.
   public var options: String {
     switch self {
-    case .labels(let labels, let multi): return "--labels \(labels.joined(separator: ","))\(multi ? " --multi" : "")"
+    case .labels(let labels, let multi):
+      return "--labels \(labels.map(\.display).joined(separator: ","))\(multi ? " --multi" : "")"
     case .rating(let n): return "--rating \(n)"
     case .freeText: return "--free-text"
-    case .spans(let labels): return "--spans \(labels.joined(separator: ","))"
+    case .spans(let labels): return "--spans \(labels.map(\.display).joined(separator: ","))"
     case .compare: return "--compare"
     }
   }
@@ -49,10 +50,11 @@ public enum QuickStartQuestion: Sendable, Equatable {
     guard let question = config.questions.first else { return false }
     let names = question.options.map(\.name)
     switch self {
-    case .labels(let labels, let multi): return question.kind == (multi ? .multi : .single) && names == labels
+    case .labels(let labels, let multi):
+      return question.kind == (multi ? .multi : .single) && names == labels.map(\.name)
     case .rating(let n): return question.kind == .rating && names.count == n
     case .freeText: return question.kind == .text
-    case .spans(let labels): return question.kind == .spans && names == labels
+    case .spans(let labels): return question.kind == .spans && names == labels.map(\.name)
     case .compare: return question.kind == .comparison && config.layout.compare != nil
     }
   }
@@ -60,22 +62,14 @@ public enum QuickStartQuestion: Sendable, Equatable {
 
 /// Writes a commented `tally.yaml` for a data file and a list of labels (`tally init`, quick start).
 public enum ProjectTemplate {
-  /// The YAML text for a label list (`tally init`).
-  public static func yaml(
-    name: String, dataPath: String, format: DataFormat, labels: [String], multi: Bool,
-    textField: String = "text", guidelines: String? = nil
-  ) -> String {
-    yaml(
-      name: name, dataPath: dataPath, format: format, question: .labels(labels, multi: multi), textField: textField,
-      guidelines: guidelines)
-  }
-
   /// The YAML text. `dataPath` is written as given (relative to the project folder).
   public static func yaml(
     name: String, dataPath: String, format: DataFormat, question: QuickStartQuestion, textField: String = "text",
-    guidelines: String? = nil, quality: QuickStartQuality = QuickStartQuality()
+    idField: String = "id", guidelines: String? = nil, quality: QuickStartQuality = QuickStartQuality()
   ) -> String {
-    body(name: name, dataPath: dataPath, format: format, question: question, textField: textField, guidelines: guidelines)
+    body(
+      name: name, dataPath: dataPath, format: format, question: question, textField: textField, idField: idField,
+      guidelines: guidelines)
       + qualitySection(quality)
   }
 
@@ -86,12 +80,13 @@ public enum ProjectTemplate {
       return """
 
         # Quality control (see the README's "Quality control"). Active time and too-fast flags are on with
-        # these defaults; uncomment to change them, or add gold tasks, training and an exam.
+        # these defaults; the slow-down pause is off until `too_fast_count` is set (3 pauses after 3 too-fast
+        # answers among the last 5). Uncomment to change them, or add gold tasks, training and an exam.
         # quality:
         #   idle_seconds: \(format(defaults.idleSeconds))
         #   min_seconds: \(format(defaults.minSeconds))
         #   chars_per_second: \(format(defaults.charsPerSecond))
-        #   too_fast_count: \(defaults.tooFastCount)
+        #   too_fast_count: \(QualityConfig.suggestedTooFastCount)
         #   too_fast_window: \(defaults.tooFastWindow)
         #   pause_seconds: \(format(defaults.pauseSeconds))
         #   same_answer_run: \(defaults.sameAnswerRun)
@@ -105,7 +100,12 @@ public enum ProjectTemplate {
         """
     }
     var out = "\n# Quality control (see the README's \"Quality control\").\nquality:\n"
-    if let minSeconds = quality.minSeconds { out += "  min_seconds: \(format(minSeconds))\n" }
+    if let minSeconds = quality.minSeconds {
+      // Asking for a speed minimum asks for the slow-down pause too.
+      out += "  min_seconds: \(format(minSeconds))\n"
+      out += "  too_fast_count: \(QualityConfig.suggestedTooFastCount)\n"
+      out += "  too_fast_window: \(QualityConfig().tooFastWindow)\n"
+    }
     if let gold = quality.gold {
       out += "  gold: \(quote(gold))\n"
       out += "  gold_rate: \(format(quality.goldRate ?? defaults.goldRate))\n"
@@ -117,7 +117,7 @@ public enum ProjectTemplate {
 
   static func body(
     name: String, dataPath: String, format: DataFormat, question: QuickStartQuestion, textField: String,
-    guidelines: String?
+    idField: String, guidelines: String?
   ) -> String {
     var out = """
       # Tally project file. Every key is checked: run `tally validate <folder>` after editing.
@@ -129,7 +129,7 @@ public enum ProjectTemplate {
 
       # Which field holds the text shown, and which holds the task id (a hash of the record is used when absent).
       text_field: \(quote(textField))
-      id_field: id
+      id_field: \(quote(idField))
 
       # A field with a model's guess, shown preselected and accepted with Enter.
       prediction_field: prediction
@@ -167,6 +167,7 @@ public enum ProjectTemplate {
           show_models: false
           randomize_sides: true
           require_scroll: false
+          markdown: true               # render Markdown in the texts (m shows them as stored)
 
         """
     }
@@ -179,7 +180,7 @@ public enum ProjectTemplate {
       questions:
 
       """
-    var labels: [String] = []
+    var labels: [QuickStartLabel] = []
     var multi = false
     switch question {
     case .freeText:
@@ -221,7 +222,7 @@ public enum ProjectTemplate {
             options:
 
         """
-      for label in list { out += "      - name: \(quote(label))\n" }
+      out += optionLines(list)
       return out
     case .labels(let list, let isMulti):
       labels = list
@@ -234,8 +235,16 @@ public enum ProjectTemplate {
           options:
 
       """
+    out += optionLines(labels)
+    return out
+  }
+
+  /// One `- name:` per label, with `display:` when the stored name differs from the text given.
+  static func optionLines(_ labels: [QuickStartLabel]) -> String {
+    var out = ""
     for label in labels {
-      out += "      - name: \(quote(label))\n"
+      out += "      - name: \(quote(label.name))\n"
+      if label.display != label.name { out += "        display: \(quote(label.display))\n" }
     }
     return out
   }

@@ -16,8 +16,10 @@ public struct QualityConfig: Sendable, Equatable {
   public var minSeconds: Double = 1
   /// Reading speed that sets a longer minimum for longer tasks (characters per second; 0: length ignored).
   public var charsPerSecond: Double = 50
-  /// A run of `tooFastCount` too-fast answers within the last `tooFastWindow` pauses the queue.
-  public var tooFastCount = 3
+  /// A run of `tooFastCount` too-fast answers within the last `tooFastWindow` pauses the queue. Off (0) unless
+  /// the project asks for it: speed is measured and flagged everywhere, but only a project (or a quick start
+  /// with `--min-seconds`) that sets it stops an annotator.
+  public var tooFastCount = 0
   public var tooFastWindow = 5
   /// How long the slow-down and gold-threshold pauses last.
   public var pauseSeconds: Double = 20
@@ -46,6 +48,9 @@ public struct QualityConfig: Sendable, Equatable {
   public var examRequired = false
 
   public init() {}
+
+  /// The `too_fast_count` a quick start with `--min-seconds` writes, and the one the template suggests.
+  public static let suggestedTooFastCount = 3
 
   /// The least active time a task needs: the fixed minimum, or its reading time when longer.
   public func minimumSeconds(characters: Int) -> Double {

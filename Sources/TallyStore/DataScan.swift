@@ -1,7 +1,7 @@
 import TallyCore
 
 /// What a full pass over a data file found: unreadable records and duplicate ids.
-public struct DataReport: Sendable, Equatable {
+public struct DataReport: Sendable {
   public var records = 0
   public var malformed = 0
   public var duplicates = 0
@@ -9,6 +9,11 @@ public struct DataReport: Sendable, Equatable {
   public var problems: [DataProblem] = []
   /// True when the list above was cut short.
   public var truncated = false
+  /// Records lacking a field the project reads (the text field, a response), per field: how many and the
+  /// first line. Summarised once instead of listed line by line in `problems`.
+  public var missingFields: [String: (count: Int, firstLine: Int)] = [:]
+  /// Indices of the records that cannot be labeled (unreadable, or a repeated id), in file order.
+  public var unusableRecords: [Int] = []
 
   public init() {}
 
@@ -29,10 +34,17 @@ extension Dataset {
       switch task(at: i) {
       case .failure(let problem):
         report.malformed += 1
-        note(problem)
+        report.unusableRecords.append(i)
+        if let field = problem.missingField {
+          let seen = report.missingFields[field]
+          report.missingFields[field] = ((seen?.count ?? 0) + 1, seen?.firstLine ?? problem.line)
+        } else {
+          note(problem)
+        }
       case .success(let task):
         if let first = seen[task.id] {
           report.duplicates += 1
+          report.unusableRecords.append(i)
           note(DataProblem(line: task.line, reason: "duplicate id `\(task.id)` (first on line \(first))"))
         } else {
           seen[task.id] = task.line

@@ -144,18 +144,19 @@ public final class Dataset {
     guard let textValue = fields[textField] else {
       let known = fields.keys.prefix(8).joined(separator: ", ")
       return .failure(
-        DataProblem(line: line, reason: "no `\(textField)` field (fields: \(known)); set `text_field` in tally.yaml"))
+        DataProblem(line: line, reason: "no `\(textField)` field (fields: \(known))", missingField: textField))
     }
     let text: String
     switch textValue {
     case .string(let s): text = s
-    case .null: return .failure(DataProblem(line: line, reason: "`\(textField)` is null"))
+    case .null: return .failure(DataProblem(line: line, reason: "`\(textField)` is null", missingField: textField))
     default: text = textValue.displayText
     }
     for field in spec.requiredFields {
       guard let value = fields[field], !value.isNull else {
         return .failure(
-          DataProblem(line: line, reason: "no `\(field)` field; a side-by-side task needs both responses"))
+          DataProblem(
+            line: line, reason: "no `\(field)` field; a side-by-side task needs both responses", missingField: field))
       }
     }
     let id: String

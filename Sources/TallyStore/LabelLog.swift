@@ -239,12 +239,20 @@ public enum LabelLogReader {
 
   /// Reads every record of a log, in file order, with the lines that could not be read.
   public static func readAll(path: String) throws(SystemError) -> (records: [LabelRecord], problems: [DataProblem]) {
-    var records: [LabelRecord] = []
+    let (numbered, problems) = try readNumbered(path: path)
+    return (numbered.map(\.record), problems)
+  }
+
+  /// Every record of a log with its 1-based line number, in file order, and the lines that could not be read.
+  public static func readNumbered(
+    path: String
+  ) throws(SystemError) -> (records: [(line: Int, record: LabelRecord)], problems: [DataProblem]) {
+    var records: [(line: Int, record: LabelRecord)] = []
     var problems: [DataProblem] = []
     try forEachLine(path: path) { _, lineNumber, line, complete in
       do {
         let json = try JSONParser.parse(line)
-        records.append(try LabelRecord(json: json))
+        records.append((lineNumber, try LabelRecord(json: json)))
       } catch let error as RecordError {
         problems.append(DataProblem(line: lineNumber, reason: "invalid record skipped: \(error)"))
       } catch {

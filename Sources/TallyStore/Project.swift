@@ -29,6 +29,13 @@ public struct Project: Sendable {
     } else {
       configPath = absolutePath
     }
+    guard Files.exists(absolutePath) else {
+      throw ProjectError([
+        Diagnostic(
+          file: Path.display(absolutePath), "no such file or folder",
+          fix: "give a project folder (holding tally.yaml), its tally.yaml, or a data file that has a quick-start folder")
+      ])
+    }
     guard Files.exists(configPath) else {
       throw ProjectError([
         Diagnostic(
@@ -114,98 +121,31 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
 
 /// Projects made on the fly for `tally label DATA --labels …` and files written by `tally init`.
 public enum ProjectFiles {
-  /// The quick-start folder for a data file: `<data folder>/<data stem>.tally`.
-  public static func quickStartFolder(forData dataPath: String) -> String {
-    let absolute = Path.absolute(dataPath)
-    return Path.join(Path.directory(of: absolute), Path.stem(of: absolute) + ".tally")
-  }
-
-  /// Creates (or reuses) the quick-start project for a data file. Reusing requires the same question (any
-  /// question when `question` is nil).
-  public static func prepareQuickStart(
-    dataPath: String, question: QuickStartQuestion?, quality: QuickStartQuality = QuickStartQuality()
-  ) throws(ProjectError) -> Project {
-    let absolute = Path.absolute(dataPath)
-    guard Files.exists(absolute) else {
-      throw ProjectError([Diagnostic(file: Path.display(absolute), "data file not found", fix: "check the path")])
-    }
-    guard let format = DataFormat.inferred(fromPath: absolute) else {
-      throw ProjectError([
-        Diagnostic(
-          file: Path.display(absolute), "cannot tell the format from the file name",
-          fix: "name it .jsonl, .csv, .tsv or .txt, or create a project with `tally init`")
-      ])
-    }
-    let folder = quickStartFolder(forData: absolute)
-    let configPath = Path.join(folder, Project.fileName)
-    var quality = quality
-    if let gold = quality.gold {
-      let goldPath = Path.absolute(gold)
-      guard Files.exists(goldPath) else {
-        throw ProjectError([
-          Diagnostic(file: Path.display(goldPath), "gold file not found", fix: "check the --gold path")
-        ])
-      }
-      quality.gold = relativePath(from: folder, to: goldPath)
-    }
-    if Files.exists(configPath) {
-      let project = try Project.load(folder)
-      if let question, !question.matches(project.config) {
-        let first = project.config.questions.first
-        let was = first.map { q in
-          q.kind == .single || q.kind == .multi || q.kind == .spans
-            ? "\(q.kind.rawValue) with labels \(q.options.map(\.name).joined(separator: ","))" : q.kind.rawValue
-        } ?? "?"
-        throw ProjectError([
-          Diagnostic(
-            file: Path.display(configPath), "this quick-start project asks a \(was) question, not \(question.options)",
-            fix: "label it as it is: `tally label \(Path.display(folder))`, edit \(Path.display(configPath)), "
-              + "or move that folder away to start over")
-        ])
-      }
-      if !quality.matches(project.config.quality) {
-        throw ProjectError([
-          Diagnostic(
-            file: Path.display(configPath), "this quick-start project has other quality settings than the options given",
-            fix: "edit the `quality:` section of \(Path.display(configPath)), or move that folder away to start over")
-        ])
-      }
-      return project
-    }
-    guard let question else {
-      throw ProjectError([
-        Diagnostic(
-          file: Path.display(absolute), "no labels given",
-          fix: "add --labels a,b,c (or --spans, --rating N, --free-text, --compare)")
-      ])
-    }
-    let yaml = ProjectTemplate.yaml(
-      name: Path.stem(of: absolute), dataPath: "../" + Path.fileName(of: absolute), format: format, question: question,
-      textField: question == .compare ? "prompt" : "text", quality: quality)
-    // Check the labels before writing anything.
-    let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
-    if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }
-    do {
-      try Files.makeDirectory(folder)
-      try Files.writeAtomically(yaml, to: configPath)
-    } catch {
-      throw ProjectError([Diagnostic(file: Path.display(folder), "\(error)")])
-    }
-    return try Project.load(folder)
-  }
-
-  /// Writes a commented `tally.yaml` into `folder` for `dataPath`. Refuses to overwrite unless `force`.
+  /// Writes a commented `tally.yaml` into `folder` for `dataPath`. Refuses an existing one unless `force`;
+  /// then the old file is kept beside it as `tally.yaml.bak` (`.bak2`, … when taken), never lost.
+  /// Returns the path written and the backup made, if any.
   public static func initProject(
-    folder: String, dataPath: String, labels: [String], multi: Bool, textField: String, force: Bool
-  ) throws(ProjectError) -> String {
+    folder: String, dataPath: String, question: QuickStartQuestion, textField: String, idField: String = "id",
+    force: Bool
+  ) throws(ProjectError) -> (path: String, backup: String?) {
     let folderPath = Path.absolute(folder)
     let configPath = Path.join(folderPath, Project.fileName)
     if Files.exists(configPath) && !force {
       throw ProjectError([
-        Diagnostic(file: Path.display(configPath), "already exists", fix: "pass --force to overwrite it")
+        Diagnostic(
+          file: Path.display(configPath), "already exists",
+          fix: "pass --force to write a new one (the old one is kept as tally.yaml.bak), or choose another --project")
       ])
     }
     let absoluteData = Path.absolute(dataPath)
+    guard Files.exists(absoluteData) else {
+      throw ProjectError([Diagnostic(file: Path.display(absoluteData), "data file not found", fix: "check the path")])
+    }
+    if Files.identity(absoluteData) == Files.identity(configPath) {
+      throw ProjectError([
+        Diagnostic(file: Path.display(absoluteData), "is the project file itself", fix: "name the data file")
+      ])
+    }
     guard let format = DataFormat.inferred(fromPath: absoluteData) else {
       throw ProjectError([
         Diagnostic(file: dataPath, "cannot tell the format from the file name", fix: "name it .jsonl, .csv, .tsv or .txt")
@@ -213,16 +153,27 @@ public enum ProjectFiles {
     }
     let yaml = ProjectTemplate.yaml(
       name: Path.stem(of: absoluteData), dataPath: relativePath(from: folderPath, to: absoluteData), format: format,
-      labels: labels, multi: multi, textField: textField)
-    let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "--labels")
+      question: question, textField: textField, idField: idField)
+    let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
     if diagnostics.hasErrors { throw ProjectError(diagnostics.filter { $0.severity == .error }) }
+    var backup: String?
     do {
       try Files.makeDirectory(folderPath)
+      if Files.exists(configPath) {
+        var candidate = configPath + ".bak"
+        var n = 2
+        while Files.exists(candidate) {
+          candidate = configPath + ".bak\(n)"
+          n += 1
+        }
+        try Files.copy(configPath, to: candidate)
+        backup = candidate
+      }
       try Files.writeAtomically(yaml, to: configPath)
     } catch {
       throw ProjectError([Diagnostic(file: Path.display(configPath), "\(error)")])
     }
-    return configPath
+    return (configPath, backup)
   }
 
   /// A relative path from folder `from` to file `to` (both absolute).
@@ -237,18 +188,6 @@ public enum ProjectFiles {
 }
 
 extension ProjectFiles {
-  /// True when a quick-start project already exists for this data file.
-  public static func quickStartExists(forData dataPath: String) -> Bool {
-    Files.exists(Path.join(quickStartFolder(forData: dataPath), Project.fileName))
-  }
-
   /// True when `path` is a folder.
   public static func isDirectory(_ path: String) -> Bool { Files.isDirectory(path) }
-}
-
-extension ProjectFiles {
-  /// Writes a file atomically (temporary file, fsync, rename).
-  public static func write(_ text: String, to path: String) throws(SystemError) {
-    try Files.writeAtomically(text, to: path)
-  }
 }

@@ -29,6 +29,14 @@ public protocol SystemCalls: Sendable {
   func fsync(_ fd: Int32) -> Int32
   func close(_ fd: Int32) -> Int32
   func flock(_ fd: Int32, _ operation: Int32) -> Int32
+  func rename(_ from: String, _ to: String) -> Int32
+  func unlink(_ path: String) -> Int32
+}
+
+extension SystemCalls {
+  // Fakes that only fail writes or fsyncs get the real calls for the rest.
+  public func rename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) }
+  public func unlink(_ path: String) -> Int32 { Glibc.unlink(path) }
 }
 
 /// The real system calls.
@@ -41,10 +49,12 @@ public struct LiveSystemCalls: SystemCalls {
   public func fsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }
   public func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
   public func flock(_ fd: Int32, _ operation: Int32) -> Int32 { c_flock(fd, operation) }
+  public func rename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) }
+  public func unlink(_ path: String) -> Int32 { Glibc.unlink(path) }
 }
 
 // `flock` the function is shadowed by `struct flock` in Swift's Glibc module.
-@_silgen_name("flock") private func c_flock(_ fd: Int32, _ operation: Int32) -> Int32
+@_silgen_name("flock") func c_flock(_ fd: Int32, _ operation: Int32) -> Int32
 
 /// Small file helpers used by the store.
 enum Files {
@@ -87,28 +97,61 @@ enum Files {
     String(decoding: try readBytes(path), as: UTF8.self)
   }
 
-  /// Writes a file atomically: a temporary file, fsync, rename, fsync of the folder.
-  static func writeAtomically(_ text: String, to path: String) throws(SystemError) {
-    let temporary = path + ".tmp-\(getpid())"
-    let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw SystemError("cannot create", path: temporary, code: errno) }
-    var bytes = Array(text.utf8)
+  /// Writes a file atomically: a new temporary file in the same folder, written whole and fsync'd, then
+  /// renamed over `path` and the folder fsync'd. On any failure the temporary file is removed and `path` is
+  /// left as it was, so an interrupted write never leaves a half-written file.
+  static func writeAtomically(
+    _ text: String, to path: String, system: any SystemCalls = LiveSystemCalls()
+  ) throws(SystemError) {
+    try writeAtomically(bytes: Array(text.utf8), to: path, system: system)
+  }
+
+  static func writeAtomically(
+    bytes: [UInt8], to path: String, system: any SystemCalls = LiveSystemCalls()
+  ) throws(SystemError) {
+    let temporary = Path.join(Path.directory(of: path), "." + Path.fileName(of: path) + ".tally-tmp-\(getpid())")
+    let fd = system.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      let code = errno
+      if code == EEXIST {
+        // Left by an earlier run of this pid that was killed: not ours to keep.
+        _ = system.unlink(temporary)
+        return try writeAtomically(bytes: bytes, to: path, system: system)
+      }
+      throw SystemError("cannot create", path: temporary, code: code)
+    }
+    func fail(_ operation: String, _ code: Int32) -> SystemError {
+      _ = system.close(fd)
+      _ = system.unlink(temporary)
+      return SystemError(operation, path: temporary, code: code)
+    }
     var written = 0
     while written < bytes.count {
-      let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+      let n = bytes.withUnsafeBytes { raw in system.write(fd, UnsafeRawBufferPointer(rebasing: raw[written...])) }
       if n < 0 {
         if errno == EINTR { continue }
-        let code = errno
-        _ = Glibc.close(fd)
-        throw SystemError("cannot write", path: temporary, code: code)
+        throw fail("cannot write", errno)
       }
+      if n == 0 { throw fail("cannot write", EIO) }
       written += n
     }
-    bytes.removeAll()
-    _ = Glibc.fsync(fd)
-    _ = Glibc.close(fd)
-    guard rename(temporary, path) == 0 else { throw SystemError("cannot rename to", path: path, code: errno) }
+    guard system.fsync(fd) == 0 else { throw fail("cannot fsync", errno) }
+    guard system.close(fd) == 0 else {
+      let code = errno
+      _ = system.unlink(temporary)
+      throw SystemError("cannot close", path: temporary, code: code)
+    }
+    guard system.rename(temporary, path) == 0 else {
+      let code = errno
+      _ = system.unlink(temporary)
+      throw SystemError("cannot rename to", path: path, code: code)
+    }
     syncDirectory(of: path)
+  }
+
+  /// Copies a (small) file whole to a new path, atomically.
+  static func copy(_ source: String, to destination: String) throws(SystemError) {
+    try writeAtomically(bytes: try readBytes(source), to: destination)
   }
 
   /// Makes a folder (and its parents) if missing.

@@ -44,6 +44,8 @@ public enum Overlay: Sendable, Equatable {
   case goldPause(until: Double, accuracy: Double)
   /// The expected answer of a gold, training or exam task.
   case feedback(Feedback)
+  /// Quitting would lose answers not submitted yet: asks first.
+  case confirmQuit
 }
 
 /// What the feedback screen says about a gold or training answer.
@@ -51,11 +53,14 @@ public struct Feedback: Sendable, Equatable {
   public var correct: Bool
   /// The expected answers, one line per question.
   public var expected: [String]
+  /// What the annotator answered, in the same form.
+  public var given: [String]
   public var explanation: String?
 
-  public init(correct: Bool, expected: [String], explanation: String?) {
+  public init(correct: Bool, expected: [String], given: [String] = [], explanation: String?) {
     self.correct = correct
     self.expected = expected
+    self.given = given
     self.explanation = explanation
   }
 }
@@ -152,8 +157,22 @@ public struct CompareState: Sendable, Equatable {
   public var widths = [-1, -1, -1]
   /// Model names (left, right), when the project shows them.
   public var models: [String?] = [nil, nil]
+  /// The project renders the texts as Markdown (LLM output usually is).
+  public var markdownEnabled = true
+  /// Show the texts as they are stored (`m`), not rendered.
+  public var showRaw = false
+  /// The texts rendered as Markdown per pane, and the widths they were rendered for.
+  public var markdown: [[StyledLine]] = [[], [], []]
+  public var markdownWidths = [-1, -1, -1]
 
   public init() {}
+
+  /// The panes show rendered Markdown: the project wants it, and neither the raw text nor the word diff (which
+  /// marks the stored text) is asked for.
+  public var rendersMarkdown: Bool { markdownEnabled && !showRaw && !showDiff }
+
+  /// Lines a pane shows.
+  public func lineCount(_ pane: Int) -> Int { rendersMarkdown ? markdown[pane].count : lines[pane].count }
 
   /// The response shown on a side (`a` or `b`).
   public func response(on pane: ComparePane) -> String { (pane == .left) == leftIsA ? "a" : "b" }
@@ -188,6 +207,7 @@ public struct AppState: Sendable, Equatable {
   public var clock = ActiveClock()
   public var now: Double
   public var sessionStart: Double
+  /// Data tasks answered or skipped for the first time in this session (changes are `editedThisSession`).
   public var submittedThisSession = 0
   /// The wrapped task text for the current width.
   public var textLayout: [WrappedLine] = []
@@ -209,6 +229,19 @@ public struct AppState: Sendable, Equatable {
   public var qualityNotice: String?
   /// Training and exam answers in this run.
   public var practice = PracticeScore()
+  /// A search typed after `/` in the task text (projects without guidelines).
+  public var taskSearch = TaskSearchState()
+  /// Where to go once the overlay on screen (feedback about the task under it) is closed.
+  public var loadAfterOverlay: LoadRequest?
+  /// First line of the question area shown, when its lines do not fit (J/K scroll it).
+  public var questionScroll = 0
+  /// Answers to tasks answered before (changes), in this session.
+  public var editedThisSession = 0
+  /// Gold tasks handled (their keys are in `handled` too, but counts are over data tasks).
+  public internal(set) var goldHandledCount = 0
+  /// Bumped whenever the lines of the task text (or a pane) are laid out again, so searches know when their
+  /// positions are stale.
+  public var layoutGeneration = 0
 
   public init(session: SessionInfo, width: Int, height: Int, handled: [String: HandledTask], now: Double) {
     self.session = session
@@ -217,16 +250,18 @@ public struct AppState: Sendable, Equatable {
     self.position = 0
     self.handled = handled
     self.skippedCount = handled.values.lazy.filter(\.skipped).count
+    self.goldHandledCount = handled.keys.lazy.filter { $0.hasPrefix(GoldAnswer.handledKeyPrefix) }.count
     self.now = now
     self.sessionStart = now
     self.quality = QualityTracker(config: session.quality)
   }
 
-  public var doneCount: Int { handled.count }
-  /// Tasks that can be labeled: the queue less the lines that cannot be read and duplicate ids, once the
+  /// Data tasks handled (answered or skipped); gold tasks are not counted.
+  public var doneCount: Int { handled.count - goldHandledCount }
+  /// Data tasks that can be labeled: the data less the lines that cannot be read and duplicate ids, once the
   /// background check has counted them.
   public var labelableCount: Int {
-    max(0, session.total - (dataSummary.map { $0.malformed + $0.duplicates } ?? 0))
+    max(0, session.dataTotal - (dataSummary.map { $0.malformed + $0.duplicates } ?? 0))
   }
   /// Tasks whose latest record is a skip (kept up to date by `update`, not recounted per frame).
   public internal(set) var skippedCount = 0
@@ -235,10 +270,10 @@ public struct AppState: Sendable, Equatable {
     session.questions.indices.contains(draft.activeQuestion) ? session.questions[draft.activeQuestion] : nil
   }
 
-  /// Labels per hour in this session, once a minute has passed.
+  /// Labels per hour in this session, once there are a few to go on (three answers, or a minute).
   public var labelsPerHour: Int? {
     let elapsed = now - sessionStart
-    guard elapsed >= 60 else { return nil }
-    return Int((Double(submittedThisSession) / elapsed * 3600).rounded())
+    guard submittedThisSession >= 3 || elapsed >= 60, elapsed > 0 else { return nil }
+    return Int((Double(submittedThisSession) / max(elapsed, 1) * 3600).rounded())
   }
 }

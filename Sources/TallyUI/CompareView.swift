@@ -5,8 +5,8 @@ import TallyCore
 /// from the project seed; answers are stored as `a`/`b`, never as screen sides.
 enum CompareView {
   static let actions: Set<Action> = [
-    .scrollDown, .scrollUp, .pageDown, .pageUp, .focusPrevious, .focusNext, .scrollBothDown, .scrollBothUp,
-    .toggleDiff,
+    .scrollDown, .scrollUp, .pageDown, .pageUp, .textStart, .textEnd, .focusPrevious, .focusNext, .scrollBothDown,
+    .scrollBothUp, .toggleDiff, .toggleRaw,
   ]
 
   /// Sets up a newly shown task: sides (as recorded before, else from the seed), texts and scroll.
@@ -27,6 +27,9 @@ enum CompareView {
     }
     // A task answered before was read then; changing the answer does not ask for the scrolling again.
     if previous?.type == .answer { compare.seenEnd = [true, true] }
+    compare.markdownEnabled = spec.markdown
+    // Raw or formatted is the annotator's choice for the session, not per task.
+    compare.showRaw = state.compare.showRaw
     state.compare = compare
   }
 
@@ -38,6 +41,13 @@ enum CompareView {
       if state.compare.widths[i] != width {
         state.compare.lines[i] = TextWrap.wrap(state.compare.texts[i], width: max(1, width))
         state.compare.widths[i] = width
+        state.layoutGeneration += 1
+      }
+      if state.compare.rendersMarkdown && state.compare.markdownWidths[i] != width {
+        state.compare.markdown[i] =
+          MarkdownRenderer.render(state.compare.texts[i], width: max(1, width), lineBreaks: true).lines
+        state.compare.markdownWidths[i] = width
+        state.layoutGeneration += 1
       }
     }
     // Pane widths do not depend on the prompt's length, but heights do: clamp with the settled layout.
@@ -60,10 +70,23 @@ enum CompareView {
       let step = action == .scrollBothDown ? 1 : -1
       scroll(&state, .left, by: step, layout: layout)
       scroll(&state, .right, by: step, layout: layout)
+    case .textStart: scroll(&state, focus, by: -state.compare.lineCount(focus.rawValue), layout: layout)
+    case .textEnd: scroll(&state, focus, by: state.compare.lineCount(focus.rawValue), layout: layout)
     case .focusNext: state.compare.focus = ComparePane(rawValue: min(2, focus.rawValue + 1)) ?? focus
     case .focusPrevious: state.compare.focus = ComparePane(rawValue: max(0, focus.rawValue - 1)) ?? focus
+    case .toggleRaw:
+      guard state.compare.markdownEnabled else {
+        state.message = "This project shows the texts as stored (compare: markdown: false)."
+        return []
+      }
+      state.compare.showRaw.toggle()
+      if !state.compare.showRaw { state.compare.showDiff = false }
+      relayoutPanes(&state)
+      state.message =
+        state.compare.showRaw ? "The texts as stored (m formats them again)." : "The texts formatted as Markdown (m shows them as stored)."
     case .toggleDiff:
       state.compare.showDiff.toggle()
+      relayoutPanes(&state)
       if state.compare.showDiff && state.compare.diff == nil {
         let changes = WordDiff.changes(state.compare.texts[1], state.compare.texts[2])
         state.compare.diff = [changes.a, changes.b]
@@ -78,11 +101,24 @@ enum CompareView {
     return []
   }
 
+  /// Lays the panes out again after what they show changed (raw or formatted), keeping each pane's position
+  /// roughly where it was.
+  static func relayoutPanes(_ state: inout AppState) {
+    state.layoutGeneration += 1
+    let before = (0..<3).map { state.compare.lineCount($0) }
+    App.relayout(&state)
+    for i in 0..<3 where before[i] > 0 {
+      state.compare.scroll[i] = state.compare.scroll[i] * state.compare.lineCount(i) / before[i]
+    }
+    let layout = Layout.compute(state)
+    for pane in ComparePane.allCases { scroll(&state, pane, by: 0, layout: layout) }
+  }
+
   /// Scrolls a pane, clamped to its text; reaching the end of a response counts as having read it.
   static func scroll(_ state: inout AppState, _ pane: ComparePane, by delta: Int, layout: Layout) {
     let i = pane.rawValue
     let height = layout.comparePanes[safe: i]?.height ?? 0
-    let count = state.compare.lines[i].count
+    let count = state.compare.lineCount(i)
     state.compare.scroll[i] = max(0, min(state.compare.scroll[i] + delta, count - height))
     if pane != .prompt, height > 0, state.compare.scroll[i] + height >= count {
       state.compare.seenEnd[i - 1] = true
@@ -107,6 +143,15 @@ enum CompareView {
     for pane in ComparePane.allCases {
       let i = pane.rawValue
       let area = panes[i]
+      if compare.rendersMarkdown {
+        let lines = compare.markdown[i]
+        let start = min(compare.scroll[i], max(0, lines.count - 1))
+        for (row, line) in lines.dropFirst(start).prefix(area.height).enumerated() {
+          screen.write(line, x: area.x, y: area.y + row, clip: area)
+        }
+        TaskSearch.highlight(&screen, state, pane: i, area: area, start: start)
+        continue
+      }
       let lines = compare.lines[i]
       let start = min(compare.scroll[i], max(0, lines.count - 1))
       let ranges = compare.showDiff && pane != .prompt ? compare.diff?[i - 1] ?? [] : []
@@ -124,6 +169,7 @@ enum CompareView {
           x = screen.put(cell, x: x, y: area.y + row, style: style, clip: area)
         }
       }
+      TaskSearch.highlight(&screen, state, pane: i, area: area, start: start)
     }
     // Pane headers: which side, focus, and how far it has been read.
     for (pane, header) in zip([ComparePane.left, .right], layout.compareHeaders) {
@@ -135,7 +181,7 @@ enum CompareView {
       if let model = compare.models[i - 1] { title += " · \(model)" }
       if focused { title += " ◆" }
       screen.write(title, x: header.x, y: header.y, style: style, clip: header)
-      let lines = compare.lines[i].count
+      let lines = compare.lineCount(i)
       let height = panes[i].height
       let status: String
       if lines <= height {
@@ -157,7 +203,7 @@ enum CompareView {
       var rule = String(repeating: "─", count: max(0, layout.main.width))
       if compare.focus == .prompt { rule = String(repeating: "━", count: max(0, layout.main.width)) }
       screen.write(rule, x: 0, y: ruleY, style: .dim, clip: layout.main)
-      let count = compare.lines[0].count
+      let count = compare.lineCount(0)
       if count > prompt.height {
         let last = min(count, compare.scroll[0] + prompt.height)
         let info = " prompt lines \(compare.scroll[0] + 1)–\(last) of \(count) · [ focuses it "

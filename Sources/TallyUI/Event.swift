@@ -68,6 +68,9 @@ public struct LoadedTask: Sendable, Equatable {
   public var gold: GoldAnswer?
   /// A gold task in the labeling queue (shown like any other; scored and recorded as `gold: true`).
   public var isGoldSlot = false
+  /// Which data task this is (1 = the first that can be labeled), as the title counts; a gold task gets the
+  /// number of the data task after it, so the count never gives checks away.
+  public var ordinal: Int?
 
   public init(
     position: Int, task: LabelTask? = nil, problem: DataProblem? = nil, previous: LabelRecord? = nil,

@@ -45,7 +45,7 @@ enum GuidelinesView {
 enum HelpView {
   static func draw(_ screen: inout Screen, _ state: AppState) {
     let w = min(screen.width - 2, 76)
-    var rows: [(String, String)] = [("1-9, letters", "choose: single submits, multi toggles, taxonomy goes down")]
+    var rows: [(String, String)] = [("1-9, letters", "choose: single submits, multi toggles, taxonomy: down")]
     var lines: [StyledLine] = []
     // The general keys, then those of the task on screen (span keys while a span question is active).
     var contexts: Set<KeyContext> = [.labeling, .guidelines, .anywhere]
@@ -62,12 +62,19 @@ enum HelpView {
     let ordered =
       Keymap.bindings.filter { $0.context == .spans || $0.context == .compare }
       + Keymap.bindings.filter { $0.context != .spans && $0.context != .compare }
+    var lastGroup: String?
     for binding in ordered where contexts.contains(binding.context) {
       var keys = binding.keys
       // Keys a span question takes over are listed with it, not with the task keys.
       if contexts.contains(.spans) && binding.context != .spans { keys.removeAll { spanKeys.contains($0) } }
       if keys.isEmpty { continue }
-      rows.append((keys.map(\.label).joined(separator: " "), binding.help))
+      let label = keys.map(\.label).joined(separator: " ")
+      if let group = binding.group, group == lastGroup, let last = rows.last {
+        rows[rows.count - 1] = (last.0 + "/" + label, group)
+        continue
+      }
+      lastGroup = binding.group
+      rows.append((label, binding.helpText))
     }
     let keyWidth = min(16, rows.map { DisplayWidth.of($0.0) }.max() ?? 8)
     let indent = StyledLine(String(repeating: " ", count: keyWidth + 2))

@@ -1,13 +1,13 @@
 /// Everything a key can ask the labeling screen to do.
 public enum Action: String, Sendable, CaseIterable {
   case submit, skip, back, forward, up, nextQuestion, previousQuestion
-  case scrollDown, scrollUp, pageDown, pageUp
+  case scrollDown, scrollUp, pageDown, pageUp, textStart, textEnd, optionsDown, optionsUp
   case guidelines, describe, help, search, nextHit, previousHit, revisitSkipped, close, quit
   // Span questions.
   case charLeft, charRight, wordLeft, wordRight, lineUp, lineDown, lineStart, lineEnd
   case select, precision, removeSpan, previousSpan, nextSpan
   // Side by side.
-  case focusPrevious, focusNext, scrollBothDown, scrollBothUp, toggleDiff
+  case focusPrevious, focusNext, scrollBothDown, scrollBothUp, toggleDiff, toggleRaw
 }
 
 /// Where a binding applies.
@@ -27,6 +27,19 @@ public struct KeyBinding: Sendable {
   public var keys: [Key]
   public var help: String
   public var context: KeyContext
+  /// Bindings next to each other with the same group are one row of the `?` screen ("↓ j / ↑ k  scroll …").
+  public var group: String?
+
+  public init(action: Action, keys: [Key], help: String, context: KeyContext, group: String? = nil) {
+    self.action = action
+    self.keys = keys
+    self.help = help
+    self.context = context
+    self.group = group
+  }
+
+  /// What the `?` screen says for this binding.
+  public var helpText: String { group ?? help }
 }
 
 /// The one table that drives key dispatch and the help screen.
@@ -34,21 +47,25 @@ public enum Keymap {
   public static let bindings: [KeyBinding] = [
     KeyBinding(action: .submit, keys: [.enter], help: "submit / accept the preselected answer", context: .labeling),
     KeyBinding(action: .skip, keys: [.char("s")], help: "skip the task (asks for an optional reason)", context: .labeling),
-    KeyBinding(action: .back, keys: [.left, .char("u"), .char("<")], help: "back to the previous task", context: .labeling),
-    KeyBinding(action: .forward, keys: [.right, .char(">")], help: "forward to the next task", context: .labeling),
+    KeyBinding(action: .back, keys: [.left, .char("u"), .char("<")], help: "back to the previous task", context: .labeling, group: "back / forward a task"),
+    KeyBinding(action: .forward, keys: [.right, .char(">")], help: "forward to the next task", context: .labeling, group: "back / forward a task"),
     KeyBinding(action: .up, keys: [.backspace], help: "taxonomy: up one level", context: .labeling),
-    KeyBinding(action: .nextQuestion, keys: [.tab], help: "next question", context: .labeling),
-    KeyBinding(action: .previousQuestion, keys: [.backTab], help: "previous question", context: .labeling),
+    KeyBinding(action: .nextQuestion, keys: [.tab], help: "next question", context: .labeling, group: "next / previous question"),
+    KeyBinding(action: .previousQuestion, keys: [.backTab], help: "previous question", context: .labeling, group: "next / previous question"),
     KeyBinding(action: .describe, keys: [.char("d")], help: "show or hide option descriptions", context: .labeling),
     KeyBinding(action: .revisitSkipped, keys: [.char("r")], help: "at the end: revisit skipped tasks", context: .labeling),
-    KeyBinding(action: .scrollDown, keys: [.down, .char("j")], help: "scroll down a line", context: .anywhere),
-    KeyBinding(action: .scrollUp, keys: [.up, .char("k")], help: "scroll up a line", context: .anywhere),
-    KeyBinding(action: .pageDown, keys: [.pageDown, .char(" ")], help: "scroll down a page", context: .anywhere),
-    KeyBinding(action: .pageUp, keys: [.pageUp], help: "scroll up a page", context: .anywhere),
+    KeyBinding(action: .scrollDown, keys: [.down, .char("j")], help: "scroll down a line", context: .anywhere, group: "scroll down / up a line"),
+    KeyBinding(action: .scrollUp, keys: [.up, .char("k")], help: "scroll up a line", context: .anywhere, group: "scroll down / up a line"),
+    KeyBinding(action: .pageDown, keys: [.pageDown, .char(" ")], help: "scroll down a page", context: .anywhere, group: "scroll down / up a page"),
+    KeyBinding(action: .pageUp, keys: [.pageUp], help: "scroll up a page", context: .anywhere, group: "scroll down / up a page"),
+    KeyBinding(action: .textStart, keys: [.home], help: "to the start of the task text", context: .labeling, group: "to the start / end of the task text"),
+    KeyBinding(action: .textEnd, keys: [.end], help: "to the end of the task text", context: .labeling, group: "to the start / end of the task text"),
+    KeyBinding(action: .optionsDown, keys: [.char("J")], help: "scroll the options, when they do not fit", context: .labeling, group: "scroll the options down / up, when they do not fit"),
+    KeyBinding(action: .optionsUp, keys: [.char("K")], help: "scroll the options back", context: .labeling, group: "scroll the options down / up, when they do not fit"),
     KeyBinding(action: .guidelines, keys: [.char("g")], help: "open or close the guidelines", context: .anywhere),
-    KeyBinding(action: .search, keys: [.char("/")], help: "search the guidelines", context: .guidelines),
-    KeyBinding(action: .nextHit, keys: [.char("n")], help: "next search match", context: .guidelines),
-    KeyBinding(action: .previousHit, keys: [.char("N")], help: "previous search match", context: .guidelines),
+    KeyBinding(action: .search, keys: [.char("/")], help: "search the guidelines (or the task text, if none)", context: .anywhere),
+    KeyBinding(action: .nextHit, keys: [.char("n")], help: "next search match", context: .anywhere, group: "next / previous search match"),
+    KeyBinding(action: .previousHit, keys: [.char("N")], help: "previous search match", context: .anywhere, group: "next / previous search match"),
     KeyBinding(action: .close, keys: [.escape], help: "close the pane or dialog", context: .anywhere),
     KeyBinding(action: .help, keys: [.char("?")], help: "this list of keys", context: .anywhere),
     KeyBinding(action: .quit, keys: [.char("q"), .ctrl("c")], help: "quit (every submitted label is already saved)", context: .anywhere),
@@ -70,6 +87,7 @@ public enum Keymap {
     KeyBinding(action: .scrollBothDown, keys: [.char("J")], help: "scroll both responses down", context: .compare),
     KeyBinding(action: .scrollBothUp, keys: [.char("K")], help: "scroll both responses up", context: .compare),
     KeyBinding(action: .toggleDiff, keys: [.char("w")], help: "highlight the words that differ", context: .compare),
+    KeyBinding(action: .toggleRaw, keys: [.char("m")], help: "show the texts as stored / formatted (Markdown)", context: .compare),
   ]
 
   private static func table(_ contexts: Set<KeyContext>) -> [Key: Action] {

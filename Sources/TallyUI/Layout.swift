@@ -15,7 +15,10 @@ public struct Layout: Sendable, Equatable {
   public var textRule = 0
   public var question = Rect(x: 0, y: 0, width: 0, height: 0)
   public var statusRow = 0
+  /// The first row of the message or hint area, under the status bar.
   public var hintRow = 0
+  /// Rows of that area: 1, or up to 3 for a long message.
+  public var messageRows = 1
   public var guidelines: Rect?
   public var guidelinesFullScreen = false
   /// Span tasks on a wide screen: the list of spans beside the text.
@@ -35,26 +38,28 @@ public struct Layout: Sendable, Equatable {
       layout.tooSmall = true
       return layout
     }
-    layout.statusRow = h - 2
-    layout.hintRow = h - 1
+    // A message longer than the screen is wide takes up to three rows (never cut off), pushing the rest up.
+    layout.messageRows = messageLines(state, width: w).count
+    layout.statusRow = h - 1 - layout.messageRows
+    layout.hintRow = h - layout.messageRows
+    let bottom = layout.statusRow  // first row not available
     var mainWidth = w
     if state.guidelines.visible {
       if w >= sidePaneWidth {
         let pane = min(80, w * 2 / 5)
         mainWidth = w - pane - 1
-        layout.guidelines = Rect(x: mainWidth + 1, y: 1, width: pane, height: h - 3)
+        layout.guidelines = Rect(x: mainWidth + 1, y: 1, width: pane, height: bottom - 1)
       } else {
         layout.guidelinesFullScreen = true
-        layout.guidelines = Rect(x: 0, y: 1, width: w, height: h - 3)
+        layout.guidelines = Rect(x: 0, y: 1, width: w, height: bottom - 1)
       }
     }
-    layout.main = Rect(x: 0, y: 0, width: mainWidth, height: h - 2)
+    layout.main = Rect(x: 0, y: 0, width: mainWidth, height: bottom)
     var y = 1
     if !state.session.showFields.isEmpty {
       layout.metaRow = y
       y += 1
     }
-    let bottom = h - 2  // first row not available
     let questionLines = QuestionView.lines(state, width: mainWidth - 2).count
     let available = bottom - y
     // The text keeps at least a third of the room (4 rows while descriptions are shown); the question
@@ -82,7 +87,7 @@ public struct Layout: Sendable, Equatable {
   /// 76 columns on, stacked below that.
   static func layoutCompare(_ layout: inout Layout, _ state: AppState) {
     let area = layout.text
-    let promptHeight = min(max(1, state.compare.lines[0].count), max(2, area.height / 4))
+    let promptHeight = min(max(1, state.compare.lineCount(0)), max(2, area.height / 4))
     let prompt = Rect(x: area.x, y: area.y, width: area.width, height: promptHeight)
     let region = Rect(x: area.x, y: area.y + promptHeight + 1, width: area.width, height: area.height - promptHeight - 1)
     if area.width >= 76 {
@@ -112,4 +117,22 @@ public struct Layout: Sendable, Equatable {
 
   /// Width the task text wraps to.
   public static func textWidth(_ state: AppState) -> Int { compute(state).text.width }
+
+  /// The message under the status bar, wrapped to the width (at most three lines; the last one cut with …).
+  static func messageLines(_ state: AppState, width: Int) -> [StyledLine] {
+    guard let message = state.message, state.guidelines.searchInput == nil, state.taskSearch.input == nil else {
+      return [StyledLine()]
+    }
+    let style: Style = state.messageIsError ? .bold : .plain
+    let line = StyledLine((state.messageIsError ? "✗ " : "› ") + message, style)
+    if DisplayWidth.of(line.plainText) <= width { return [line] }
+    var lines = StyledWrap.wrap(line, width: width, restIndent: StyledLine("  "))
+    if lines.count > 3 {
+      lines = Array(lines.prefix(3))
+      var last = lines[2].plainText
+      while DisplayWidth.of(last) > width - 1, !last.isEmpty { last.removeLast() }
+      lines[2] = StyledLine(last + "…", style)
+    }
+    return lines
+  }
 }

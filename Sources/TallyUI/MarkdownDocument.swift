@@ -3,8 +3,8 @@ import TallyCore
 // How guidelines look. Every style below also reads without colour (`NO_COLOR`):
 //
 // - `# H1`: bold + underlined text, always followed by a blank line.
-// - `## H2`: bold text.
-// - `### H3` and deeper: the hashes kept as a dim marker ("### Title"), title bold.
+// - `## H2`: bold text (with a blank line after it, like every block).
+// - `### H3`: bold text; `#### H4` and deeper: bold italic. No `#` marks are shown.
 // - Paragraphs: lines joined with a space and word-wrapped; two trailing spaces or a trailing
 //   backslash force a line break. Blank lines between blocks are kept, collapsed to one.
 // - `*em*` / `_em_`: italic. `**strong**` / `__strong__`: bold.
@@ -74,9 +74,19 @@ public struct SearchHit: Sendable, Equatable {
 
 /// Renders the project's Markdown guidelines into styled lines wrapped to a width.
 public enum MarkdownRenderer {
-  /// Renders untrusted Markdown into lines no wider than `width` columns.
-  public static func render(_ markdown: String, width: Int) -> RenderedMarkdown {
-    let lines = MarkdownSource.lines(of: markdown)
+  /// Renders untrusted Markdown into lines no wider than `width` columns. With `lineBreaks`, every line break
+  /// inside a paragraph is kept (as chat interfaces show model output) instead of joining the lines.
+  public static func render(_ markdown: String, width: Int, lineBreaks: Bool = false) -> RenderedMarkdown {
+    var lines = MarkdownSource.lines(of: markdown)
+    // Two trailing spaces are Markdown's own hard line break.
+    if lineBreaks {
+      var fences = FenceTracker()
+      lines = lines.map { line in
+        let inCode = fences.open != nil || BlockParser.fenceOpening(line) != nil
+        fences.feed(line)
+        return inCode || MarkdownSource.isBlank(line) ? line : line + [" ", " "]
+      }
+    }
     let blocks = BlockParser.parse(lines, depth: 0)
     var layout = MarkdownLayout(width: width)
     layout.render(blocks, first: StyledLine(), rest: StyledLine(), listDepth: 0)
@@ -129,7 +139,7 @@ enum MarkdownStyle {
   static let heading1 = Style(bold: true, underline: true)
   static let heading2 = Style(bold: true)
   static let heading3 = Style(bold: true)
-  static let headingMarker = Style(dim: true)
+  static let heading4 = Style(bold: true, italic: true)
   static let emphasis = Style(italic: true)
   static let strong = Style(bold: true)
   static let code = Style(bold: true, foreground: .cyan)
@@ -724,18 +734,13 @@ struct MarkdownLayout {
   }
 
   mutating func heading(level: Int, text: Scalars, first: StyledLine, rest: StyledLine) {
-    let style = level == 1 ? MarkdownStyle.heading1 : level == 2 ? MarkdownStyle.heading2 : MarkdownStyle.heading3
+    let style =
+      level == 1
+      ? MarkdownStyle.heading1 : level == 2 ? MarkdownStyle.heading2 : level == 3 ? MarkdownStyle.heading3 : MarkdownStyle.heading4
     let runs = InlineParser.render(text, base: style, showURLs: false).flatMap { $0 }
     let title = runs.map { run in TextCells.split(run.text).map(\.text).joined() }.joined()
     headings.append(MarkdownHeading(level: level, title: title, line: lines.count))
-    if level >= 3 {
-      let marker = String(repeating: "#", count: level) + " "
-      emit(
-        StyledLine(runs), first: first.appending(StyledRun(marker, MarkdownStyle.headingMarker)),
-        rest: rest.appending(StyledRun(String(repeating: " ", count: level + 1))))
-    } else {
-      emit(StyledLine(runs), first: first, rest: rest)
-    }
+    emit(StyledLine(runs), first: first, rest: rest)
   }
 
   mutating func list(_ list: MarkdownList, first: StyledLine, rest: StyledLine, listDepth: Int) {

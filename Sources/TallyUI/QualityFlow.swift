@@ -54,7 +54,7 @@ enum QualityFlow {
     if let phase = record.phase {
       if let task = record.task, let correct = record.correct { state.practice.results[task] = correct }
       if phase == .training, let gold = state.current?.gold {
-        state.overlayQueue.append(.feedback(feedback(gold, correct: record.correct == true, state)))
+        state.overlayQueue.append(.feedback(feedback(gold, correct: record.correct == true, given: record.answers, state)))
       }
       return []
     }
@@ -66,7 +66,7 @@ enum QualityFlow {
     if record.gold && record.correct == false && state.session.quality.goldFeedback == .explain,
       let gold = state.current?.gold
     {
-      state.overlayQueue.append(.feedback(feedback(gold, correct: false, state)))
+      state.overlayQueue.append(.feedback(feedback(gold, correct: false, given: record.answers, state)))
     }
     // Edits of earlier answers are not counted again: the windows and runs follow first answers.
     guard record.supersedes == nil else { return [] }
@@ -139,8 +139,13 @@ enum QualityFlow {
     return record
   }
 
-  static func feedback(_ gold: GoldAnswer, correct: Bool, _ state: AppState) -> Feedback {
-    Feedback(correct: correct, expected: gold.summary(questions: state.session.questions), explanation: gold.explanation)
+  /// What the feedback box says: the expected answer and, beside it, what was given.
+  static func feedback(_ gold: GoldAnswer, correct: Bool, given: JSONObject, _ state: AppState) -> Feedback {
+    let questions = state.session.questions
+    return Feedback(
+      correct: correct, expected: gold.summary(questions: questions),
+      given: GoldAnswer(answers: given).summary(questions: questions.filter { gold.answers[$0.name] != nil }),
+      explanation: gold.explanation)
   }
 
   // MARK: - Action checks
@@ -172,34 +177,50 @@ enum QualityFlow {
 
   // MARK: - Pause and feedback screens
 
-  /// Keys while a pause or feedback screen is up. Nil when the overlay is not one of them.
+  /// Keys while a pause or feedback screen is up. Nil when the overlay is not one of them (or the key opens the
+  /// guidelines or their search, which work over these screens). Only Enter (and Esc for feedback) closes them:
+  /// not Space, so words typed at the box never reach the task under it.
   static func overlayKey(_ key: Key, _ action: Action?, _ state: inout AppState, _ input: Input) -> [Effect]? {
     switch state.overlay {
     case .slowDown(let until), .goldPause(let until, _):
-      if action == .quit { return [.quit] }
+      if action == .quit { return App.requestQuit(&state) }
       if action == .guidelines || (state.guidelines.visible && action == .close) { return nil }
+      if action == .search && state.session.guidelines != nil { return nil }
       if state.guidelines.visible, let action, App.guidelinesAction(action, &state) != nil { return [] }
-      if input.time >= until && (key == .enter || key == .char(" ")) {
-        close(&state, input)
-      }
+      if input.time >= until && key == .enter { return close(&state, input) }
       return []
     case .feedback:
-      if action == .quit { return [.quit] }
+      if action == .quit { return App.requestQuit(&state) }
       if action == .guidelines || (state.guidelines.visible && action == .close) { return nil }
+      if action == .search && state.session.guidelines != nil { return nil }
       if state.guidelines.visible, let action, App.guidelinesAction(action, &state) != nil { return [] }
-      if key == .enter || key == .char(" ") || key == .escape { close(&state, input) }
+      if key == .enter || key == .escape { return close(&state, input) }
+      // The task the feedback is about stays readable under it.
+      switch action {
+      case .scrollDown?: App.scrollText(&state, by: 1)
+      case .scrollUp?: App.scrollText(&state, by: -1)
+      case .pageDown?: App.scrollText(&state, by: max(1, Layout.compute(state).text.height - 1))
+      case .pageUp?: App.scrollText(&state, by: -max(1, Layout.compute(state).text.height - 1))
+      default: break
+      }
       return []
     default:
       return nil
     }
   }
 
-  /// Closes the overlay on screen, opens the next queued one, and restarts the task's clock (time spent on
-  /// these screens is not time on the task).
-  static func close(_ state: inout AppState, _ input: Input) {
+  /// Closes the overlay on screen, opens the next queued one (or, after feedback about the task on screen, goes
+  /// on to the next task), and restarts the task's clock (time spent on these screens is not time on the task).
+  static func close(_ state: inout AppState, _ input: Input) -> [Effect] {
     state.overlay = .none
+    if let next = state.loadAfterOverlay {
+      // Pauses still queued are shown over the next task, once it is loaded.
+      state.loadAfterOverlay = nil
+      return [.load(next)]
+    }
     showQueuedOverlay(&state)
     if state.draft.answers.isEmpty || state.draft.fromPrediction { state.clock.restart(at: input.time) }
+    return []
   }
 
   static func format(_ seconds: Double) -> String {

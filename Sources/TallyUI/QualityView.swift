@@ -40,7 +40,11 @@ enum QualityView {
         lines.append(StyledLine("That was a check task with a known answer.", .bold))
         lines.append(StyledLine(""))
       }
-      lines.append(StyledLine("Expected:", .bold))
+      if !feedback.correct {
+        lines.append(StyledLine("You answered:", .bold))
+        lines += (feedback.given.isEmpty ? ["(nothing: skipped)"] : feedback.given).map { StyledLine("  " + $0) }
+      }
+      lines.append(StyledLine(feedback.correct ? "Answer:" : "Expected:", .bold))
       lines += feedback.expected.map { StyledLine("  " + $0) }
       if let explanation = feedback.explanation, !explanation.isEmpty {
         lines.append(StyledLine(""))
@@ -48,7 +52,7 @@ enum QualityView {
         lines.append(StyledLine(explanation))
       }
       lines.append(StyledLine(""))
-      lines.append(StyledLine("Enter continue · g guidelines", .dim))
+      lines.append(StyledLine("Enter continue · g guidelines · j/k scroll the task", .dim))
     default:
       return
     }
@@ -59,7 +63,14 @@ enum QualityView {
     for line in lines { wrapped += StyledWrap.wrap(line, width: width - 4) }
     let height = min(area.height - 2, wrapped.count + 2)
     guard height >= 3 else { return }
-    let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(1, (area.height - height) / 3), width: width, height: height)
+    // Feedback is about the task under it: the box sits low, over the question, leaving its text readable.
+    let y: Int
+    if case .feedback = state.overlay {
+      y = max(area.y + 1, min(layout.textRule - 1, area.maxY - height))
+    } else {
+      y = area.y + max(1, (area.height - height) / 3)
+    }
+    let box = Rect(x: area.x + (area.width - width) / 2, y: y, width: width, height: height)
     Box.draw(&screen, box, title: title)
     let inner = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
     for (row, line) in wrapped.prefix(inner.height).enumerated() {

@@ -33,6 +33,7 @@ public enum Renderer {
     drawStatus(&screen, state, layout)
     switch state.overlay {
     case .help: HelpView.draw(&screen, state)
+    case .confirmQuit: drawQuitDialog(&screen)
     case .skipReason(let reason): drawSkipDialog(&screen, reason: reason)
     case .slowDown, .goldPause, .feedback: QualityView.draw(&screen, state, layout)
     case .none: break
@@ -70,7 +71,9 @@ public enum Renderer {
     if state.atEnd {
       right = "end of queue "
     } else {
-      right = "\(state.position + 1) of \(state.session.total) "
+      // Data tasks only, as the status bar counts them (gold tasks are not given away).
+      let number = min(state.current?.ordinal ?? (state.position + 1), max(1, state.labelableCount))
+      right = "\(number) of \(state.labelableCount) "
     }
     let rightWidth = DisplayWidth.of(right)
     screen.write(left, x: 0, y: 0, style: titleStyle, clip: Rect(x: 0, y: 0, width: max(0, w - rightWidth - 1), height: 1))
@@ -110,12 +113,18 @@ public enum Renderer {
       drawText(&screen, state, layout)
     }
     let questionLines = QuestionView.lines(state, width: layout.question.width)
-    for (row, line) in questionLines.prefix(layout.question.height).enumerated() {
-      screen.write(line, x: layout.question.x, y: layout.question.y + row, clip: layout.question)
+    let area = layout.question
+    let overflow = questionLines.count > area.height && area.height > 0
+    let first = overflow ? max(0, min(state.questionScroll, questionLines.count - area.height)) : 0
+    for (row, line) in questionLines.dropFirst(first).prefix(area.height).enumerated() {
+      screen.write(line, x: area.x, y: area.y + row, clip: area)
     }
-    if questionLines.count > layout.question.height, layout.question.height > 0 {
-      let y = layout.question.maxY - 1
-      screen.write(" … more options: enlarge the terminal ", x: max(0, main.width - 40), y: y, style: .dim, clip: main)
+    if overflow {
+      // Options that do not fit scroll (J/K); say how many are hidden and where.
+      let below = questionLines.count - first - area.height
+      var info = below > 0 ? " ↓ \(below) more line\(below == 1 ? "" : "s") (J) " : " end of options "
+      if first > 0 { info = " ↑ \(first) above (K) ·" + info }
+      screen.write(info, x: max(0, main.width - DisplayWidth.of(info) - 1), y: area.maxY - 1, style: .bold, clip: main)
     }
   }
 
@@ -137,6 +146,7 @@ public enum Renderer {
         for cell in line.cells { x = screen.put(cell, x: x, y: area.y + row, style: .plain, clip: area) }
       }
     }
+    TaskSearch.highlight(&screen, state, pane: 0, area: area, start: start)
     // The rule under the text, with a scroll position when the text does not fit.
     let ruleY = layout.textRule
     screen.write(String(repeating: "─", count: main.width), x: 0, y: ruleY, style: .dim, clip: main)
@@ -151,11 +161,12 @@ public enum Renderer {
 
   static func drawEnd(_ screen: inout Screen, _ state: AppState, _ layout: Layout) {
     let area = Rect(x: 2, y: layout.text.y + 1, width: layout.main.width - 4, height: layout.main.height - 2)
-    let answered = state.doneCount - state.skippedCount
+    let skipped = min(state.skippedCount, state.doneCount)
+    let answered = state.doneCount - skipped
     var lines: [StyledLine] = state.session.phase.map { practiceEnd(state, phase: $0) } ?? [
       StyledLine("✓ End of the queue", .bold),
       StyledLine(""),
-      StyledLine("\(state.doneCount) of \(state.session.total) tasks handled: \(answered) answered, \(state.skippedCount) skipped."),
+      StyledLine("\(state.doneCount) of \(state.labelableCount) tasks handled: \(answered) answered, \(skipped) skipped."),
       StyledLine("Every label is saved in the project folder \(state.session.projectFolder)."),
       StyledLine(""),
     ]
@@ -234,13 +245,18 @@ public enum Renderer {
     screen.write(" " + parts.joined(separator: " · "), x: 0, y: y, style: statusStyle)
 
     let hy = layout.hintRow
-    if let searching = state.guidelines.searchInput {
-      screen.write("/" + searching, x: 0, y: hy, style: .bold)
-      screen.write("▏", x: DisplayWidth.of("/" + searching), y: hy, style: .bold)
+    if let searching = state.guidelines.searchInput ?? state.taskSearch.input {
+      let what = state.guidelines.searchInput != nil ? "search the guidelines" : "search the task text"
+      let help = "  (\(what): Enter · Esc cancels)"
+      let end = screen.write("/" + searching, x: 0, y: hy, style: .bold)
+      screen.write("▏", x: end, y: hy, style: .bold)
+      if end + 1 + DisplayWidth.of(help) <= w { screen.write(help, x: end + 1, y: hy, style: .dim) }
       return
     }
-    if let message = state.message {
-      screen.write((state.messageIsError ? "✗ " : "› ") + message, x: 0, y: hy, style: state.messageIsError ? .bold : .plain)
+    if state.message != nil {
+      for (i, line) in Layout.messageLines(state, width: w).enumerated() {
+        screen.write(line, x: 0, y: hy + i, clip: Rect(x: 0, y: hy + i, width: w, height: 1))
+      }
       return
     }
     screen.write(hints(state, layout), x: 0, y: hy, style: .dim)
@@ -262,8 +278,12 @@ public enum Renderer {
     if state.atEnd && state.session.phase != nil {
       return fit(["← back", "g guidelines", "? keys", "q quit"], width: state.width)
     }
+    if state.overlay == .confirmQuit {
+      return fit(["y quit", "n keep labeling"], width: state.width)
+    }
     if state.atEnd {
-      var items = ["← back", "r revisit skipped", "g guidelines", "? keys", "q quit"]
+      var items = ["← back", "g guidelines", "? keys", "q quit"]
+      if state.skippedCount > 0 { items.insert("r revisit skipped", at: 1) }
       if state.doneCount < state.labelableCount { items.insert("Enter open tasks", at: 0) }
       return fit(items, width: state.width)
     }
@@ -328,6 +348,18 @@ public enum Renderer {
       }
     }
     return " " + items.filter(kept.contains).joined(separator: " · ")
+  }
+
+  /// Quitting would lose answers given on screen but not submitted.
+  static func drawQuitDialog(_ screen: inout Screen) {
+    let w = min(screen.width - 4, 62)
+    let x = (screen.width - w) / 2
+    let y = max(1, screen.height / 2 - 2)
+    Box.draw(&screen, Rect(x: x, y: y, width: w, height: 5), title: " Quit? ")
+    let inner = Rect(x: x + 2, y: y + 1, width: w - 4, height: 3)
+    screen.write("This task's answers are not submitted yet.", x: inner.x, y: inner.y, style: .bold, clip: inner)
+    screen.write("Quitting now loses them (everything submitted is saved).", x: inner.x, y: inner.y + 1, clip: inner)
+    screen.write("y or Enter quit · n or Esc keep labeling", x: inner.x, y: inner.y + 2, style: .dim, clip: inner)
   }
 
   static func drawSkipDialog(_ screen: inout Screen, reason: String) {

@@ -16,8 +16,13 @@ public struct SessionInfo: Sendable, Equatable {
   public var toolVersion: String
   /// Gaps between keys longer than this do not count as active time.
   public var idleLimit: Double
-  /// Tasks in the queue.
+  /// Tasks in the queue (data and gold).
   public var total: Int
+  /// Gold tasks mixed into the queue. Never shown in a count: the counts are over data tasks only, so they do
+  /// not tell an annotator how many checks there are.
+  public var goldTotal = 0
+  /// Data tasks in the queue.
+  public var dataTotal: Int { total - goldTotal }
   /// What a task shows: one text, or two responses side by side.
   public var layout: TaskLayout = .text
   /// The project seed (which side each response of a side-by-side task is shown on).

@@ -10,7 +10,7 @@ enum TextField {
     var cursor = min(max(0, state.draft.cursor), text.count)
     switch key {
     case .ctrl("c"):
-      return [.quit]
+      return App.requestQuit(&state)
     case .escape:
       state.draft.editing = false
       state.message = "Keys are commands now (s skip, ← back, g guidelines, q quit); Tab or i edits again."

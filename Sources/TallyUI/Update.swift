@@ -57,13 +57,26 @@ public enum App {
       if let task = pending.task {
         let key = pending.gold ? GoldAnswer.handledKey(task) : task
         let wasSkipped = state.handled[key]?.skipped == true
+        let isNew = state.handled[key] == nil
         state.skippedCount += (pending.type == .skip ? 1 : 0) - (wasSkipped ? 1 : 0)
         state.handled[key] = HandledTask(skipped: pending.type == .skip, logOffset: offset)
-        state.submittedThisSession += 1
+        if pending.gold {
+          if isNew { state.goldHandledCount += 1 }
+        } else if isNew {
+          state.submittedThisSession += 1
+        } else {
+          state.editedThisSession += 1
+        }
       }
       let events = QualityFlow.recorded(pending, &state, input)
       let next = state.pendingLoad
       state.pendingLoad = nil
+      // Feedback is about this task: shown over it, and the next task comes once it is closed.
+      if case .feedback? = state.overlayQueue.first, state.overlay == .none {
+        state.overlay = state.overlayQueue.removeFirst()
+        state.loadAfterOverlay = next
+        return events
+      }
       return events + (next.map { [.load($0)] } ?? [])
     case .appendFailed(let recordID, let message):
       if state.pendingRecord?.id == recordID {
@@ -95,11 +108,16 @@ public enum App {
     if Layout.compute(state).tooSmall {
       return action == .quit ? [.quit] : []
     }
+    // A search being typed takes every key, whatever is under it, so typed words never answer.
+    if state.guidelines.searchInput != nil { return searchKey(key, &state) }
+    if state.taskSearch.input != nil { return TaskSearch.key(key, &state) }
     switch state.overlay {
     case .help:
-      if action == .quit { return [.quit] }
+      if action == .quit { return requestQuit(&state) }
       state.overlay = .none
       return []
+    case .confirmQuit:
+      return confirmQuitKey(key, &state)
     case .skipReason(let reason):
       return skipReasonKey(key, reason: reason, &state, input)
     case .slowDown, .goldPause, .feedback:
@@ -107,7 +125,6 @@ public enum App {
     case .none:
       break
     }
-    if state.guidelines.searchInput != nil { return searchKey(key, &state) }
     if let question = state.activeQuestion, question.kind == .text, state.draft.editing, state.current?.task != nil,
       !state.atEnd, !Layout.compute(state).guidelinesFullScreen
     {
@@ -117,7 +134,7 @@ public enum App {
       state.overlay = .help
       return []
     }
-    if action == .quit { return [.quit] }
+    if action == .quit { return requestQuit(&state) }
     if action == .guidelines || (action == .close && state.guidelines.visible) {
       if state.guidelines.visible {
         state.guidelines.visible = false
@@ -131,11 +148,53 @@ public enum App {
       }
       return openGuidelines(&state, time: input.time, freshID: input.freshID)
     }
+    if action == .search { return startSearch(&state, input) }
     if state.guidelines.visible, let action, let effects = guidelinesAction(action, &state) {
       return effects
     }
     if Layout.compute(state).guidelinesFullScreen || state.overlay != .none { return [] }
     return labelingKey(key, action, &state, input)
+  }
+
+  /// `/`: search the guidelines (opening them), or the task text when the project has none.
+  static func startSearch(_ state: inout AppState, _ input: Input) -> [Effect] {
+    if state.session.guidelines != nil {
+      var effects: [Effect] = []
+      if !state.guidelines.visible { effects = openGuidelines(&state, time: input.time, freshID: input.freshID) }
+      state.guidelines.searchInput = ""
+      return effects
+    }
+    if state.overlay != .none || state.current?.task == nil { return [] }
+    TaskSearch.start(&state)
+    return []
+  }
+
+  /// Quits, unless answers on screen have not been submitted yet: then asks first.
+  static func requestQuit(_ state: inout AppState) -> [Effect] {
+    guard hasUnsavedAnswers(state) else { return [.quit] }
+    state.overlay = .confirmQuit
+    return []
+  }
+
+  /// True when the task on screen has answers (typed text, toggled options, marked spans, a first question of
+  /// several) that quitting now would lose.
+  static func hasUnsavedAnswers(_ state: AppState) -> Bool {
+    guard state.current?.task != nil, !state.atEnd, state.pendingRecord == nil, !state.draft.fromPrediction else {
+      return false
+    }
+    let answers = state.draft.answers
+    if answers.isEmpty { return false }
+    return answers != (state.draft.submittedAnswers ?? JSONObject())
+  }
+
+  /// The quit question: `y` or Enter (or Ctrl-C again) quits, `n` or Esc goes back; other keys do nothing.
+  static func confirmQuitKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    switch key {
+    case .char("y"), .char("Y"), .enter, .ctrl("c"): return [.quit]
+    case .char("n"), .char("N"), .escape: state.overlay = .none
+    default: break
+    }
+    return []
   }
 
   static func guidelinesAction(_ action: Action, _ state: inout AppState) -> [Effect]? {
@@ -149,7 +208,6 @@ public enum App {
     case .scrollUp: scrollGuidelines(&state, by: -1)
     case .pageDown: scrollGuidelines(&state, by: page)
     case .pageUp: scrollGuidelines(&state, by: -page)
-    case .search: state.guidelines.searchInput = ""
     case .nextHit: jumpToHit(&state, step: 1)
     case .previousHit: jumpToHit(&state, step: -1)
     default: return nil
@@ -173,6 +231,10 @@ public enum App {
       default: return []
       }
     }
+    if state.session.phase == .exam, state.practice.recorded, isAnswerKey(key, action, state) {
+      state.message = examClosedMessage
+      return []
+    }
     if let question = state.activeQuestion, question.kind == .text, !state.draft.editing,
       key == .char("i") || key == .tab
     {
@@ -192,6 +254,11 @@ public enum App {
     // Option keys first: a hotkey from tally.yaml wins over any other binding of that letter.
     if let question = state.activeQuestion, let index = optionIndex(for: key, question: question, state: state) {
       return choose(index, question: question, &state, input)
+    }
+    if let question = state.activeQuestion, question.kind == .rating, case .char(let c) = key, c.isNumber {
+      let keys = question.options.count == 10 ? "1 to 9, 0 for 10" : "1 to \(question.options.count)"
+      state.message = "\(c) is off the scale: \(question.prompt) takes \(keys)."
+      return []
     }
     switch action {
     case .submit: return enter(&state, input)
@@ -233,9 +300,37 @@ public enum App {
     case .scrollUp: scrollText(&state, by: -1)
     case .pageDown: scrollText(&state, by: max(1, Layout.compute(state).text.height - 1))
     case .pageUp: scrollText(&state, by: -max(1, Layout.compute(state).text.height - 1))
+    case .textStart: scrollText(&state, by: -state.textLayout.count)
+    case .textEnd: scrollText(&state, by: state.textLayout.count)
+    case .nextHit: TaskSearch.jump(&state, step: 1)
+    case .previousHit: TaskSearch.jump(&state, step: -1)
+    case .optionsDown: scrollQuestion(&state, by: max(1, Layout.compute(state).question.height - 1))
+    case .optionsUp: scrollQuestion(&state, by: -max(1, Layout.compute(state).question.height - 1))
     default: break
     }
     return []
+  }
+
+  static let examClosedMessage = "The exam is over and its result is saved: answers can be looked at, not changed."
+
+  /// True for keys that would answer or skip the task on screen.
+  static func isAnswerKey(_ key: Key, _ action: Action?, _ state: AppState) -> Bool {
+    if action == .submit || action == .skip { return true }
+    guard let question = state.activeQuestion else { return false }
+    if question.kind == .text, key == .char("i") || key == .tab { return true }
+    return optionIndex(for: key, question: question, state: state) != nil
+  }
+
+  /// Scrolls the question area when its lines do not fit.
+  static func scrollQuestion(_ state: inout AppState, by delta: Int) {
+    let layout = Layout.compute(state)
+    let lines = QuestionView.lines(state, width: layout.question.width).count
+    let maximum = max(0, lines - layout.question.height)
+    if maximum == 0 {
+      state.message = "All the options are on screen."
+      return
+    }
+    state.questionScroll = max(0, min(state.questionScroll + delta, maximum))
   }
 
   /// The option a key picks in the question's current list (see `OptionKeys`).
@@ -350,9 +445,14 @@ public enum App {
         return []
       }
     }
-    if question.kind == .multi && question.required && state.draft.answers[question.name] == nil {
-      state.message = "Choose at least one option (digits toggle), then Enter."
-      return []
+    if question.kind == .multi && state.draft.answers[question.name] == nil {
+      if question.required {
+        state.message = "Choose at least one option (digits toggle), then Enter."
+        return []
+      }
+      // Not required: nothing chosen is an answer (none of the options applies).
+      state.draft.answers[question.name] = .array([])
+      state.draft.fromPrediction = false
     }
     if question.kind == .taxonomy, !question.leafOnly, !state.draft.taxonomyPath.isEmpty,
       let names = question.names(at: state.draft.taxonomyPath)
@@ -395,6 +495,10 @@ public enum App {
 
   static func submit(_ state: inout AppState, _ input: Input) -> [Effect] {
     guard let task = state.current?.task, let key = state.current?.handledKey else { return [] }
+    if state.session.phase == .exam && state.practice.recorded {
+      state.message = examClosedMessage
+      return []
+    }
     for question in state.session.questions where isAnswered(question, state.draft.answers) {
       if let problem = QualityFlow.actionProblem(state, question) {
         state.message = problem
@@ -451,7 +555,8 @@ public enum App {
     case .ctrl("u"):
       state.overlay = .skipReason("")
     case .ctrl("c"):
-      return [.quit]
+      state.overlay = .none
+      return requestQuit(&state)
     default:
       break
     }
@@ -470,8 +575,11 @@ public enum App {
       state.guidelines.searchInput = String(typed.dropLast())
     case .char(let c):
       if typed.count < 200 { state.guidelines.searchInput = typed + String(c) }
+    case .ctrl("u"):
+      state.guidelines.searchInput = ""
     case .ctrl("c"):
-      return [.quit]
+      state.guidelines.searchInput = nil
+      return requestQuit(&state)
     default:
       break
     }
@@ -547,6 +655,9 @@ public enum App {
     state.textLayoutWidth = -1
     state.textSeenEnd = false
     state.overlay = .none
+    state.loadAfterOverlay = nil
+    state.questionScroll = 0
+    state.taskSearch.hitIndex = 0
     state.clock.restart(at: time)
     var draft = Draft()
     if let task = loaded.task {
@@ -578,7 +689,9 @@ public enum App {
     resetTaxonomyPath(&state)
     relayout(&state)
     state.draft.spanCursor = state.cursorStops.first?.offset ?? 0
-    if loaded.previous?.type == .skip {
+    if state.session.phase == .exam && state.practice.recorded && loaded.task != nil {
+      state.message = examClosedMessage
+    } else if loaded.previous?.type == .skip {
       state.message = "You skipped this task\(loaded.previous?.skipReason.map { " (“\($0)”)" } ?? ""). Answer it now, or → to move on."
     } else if loaded.previous != nil {
       state.message = "Already answered: Enter keeps it, or choose again to change it."
@@ -625,15 +738,21 @@ public enum App {
           state.textLayoutWidth = textWidth
           state.textLayoutSpans = spans
           state.cursorStops = SpanEditor.stops(state.textLayout)
+          state.layoutGeneration += 1
         }
       } else if state.textLayoutWidth != textWidth || state.textLayout.isEmpty {
         state.textLayout = TextWrap.wrap(task.text, width: textWidth)
         state.textLayoutWidth = textWidth
+        state.layoutGeneration += 1
       }
     } else {
+      if !state.textLayout.isEmpty { state.layoutGeneration += 1 }
       state.textLayout = []
       state.textLayoutWidth = 0
       state.cursorStops = []
+    }
+    if !state.taskSearch.query.isEmpty && state.taskSearch.generation != state.layoutGeneration {
+      TaskSearch.refresh(&state)
     }
     state.textScroll = max(0, min(state.textScroll, state.textLayout.count - layout.text.height))
     if !state.cursorStops.isEmpty && state.current?.task != nil { SpanEditor.reveal(&state) }

@@ -108,8 +108,9 @@ import Testing
   }
 
   @Test func templateIsValidAndRoundTrips() throws {
+    let labels = ["pos", "neg", "yes"].map { QuickStartLabel(name: $0, display: $0) }
     let yaml = ProjectTemplate.yaml(
-      name: "reviews", dataPath: "../reviews.jsonl", format: .jsonl, labels: ["pos", "neg", "yes"], multi: true)
+      name: "reviews", dataPath: "../reviews.jsonl", format: .jsonl, question: .labels(labels, multi: true))
     let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
     #expect(diagnostics.isEmpty)
     let project = try #require(config)

@@ -113,7 +113,11 @@ import Testing
   }
 
   @Test func quickStartTemplatesParse() {
-    for question in [QuickStartQuestion.spans(["PER", "ORG"]), .compare, .freeText, .rating(4), .labels(["a"], multi: true)] {
+    func labels(_ names: String...) -> [QuickStartLabel] { names.map { QuickStartLabel(name: $0, display: $0) } }
+    let questions: [QuickStartQuestion] = [
+      .spans(labels("PER", "ORG")), .compare, .freeText, .rating(4), .labels(labels("a"), multi: true),
+    ]
+    for question in questions {
       let yaml = ProjectTemplate.yaml(name: "q", dataPath: "../q.jsonl", format: .jsonl, question: question)
       let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
       #expect(diagnostics.isEmpty, "\(question): \(diagnostics)")

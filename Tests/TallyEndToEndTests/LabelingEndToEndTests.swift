@@ -137,19 +137,19 @@ struct LabelingEndToEndTests {
     let session = try TmuxSession(
       command: "\(TmuxSession.tallyBinary) label reviews.txt --labels good,bad --annotator qs", directory: folder.path)
     let screen = try session.waitFor("great product")
-    #expect(screen.contains("reviews.tally"))
+    #expect(screen.contains("reviews.txt.tally"))
     try session.send("1")
     try session.waitFor("broken on arrival")
     try session.send("2")
     try session.waitFor("End of the queue")
     try session.send("q")
     let exit = try session.waitFor("TALLY-EXIT=0")
-    #expect(exit.contains("reviews.tally"))
+    #expect(exit.contains("reviews.txt.tally"))
     let export = try TmuxSession.run(
-      [TmuxSession.tallyBinary, "export", "reviews.tally", "--format", "csv"], directory: folder.path)
+      [TmuxSession.tallyBinary, "export", "reviews.txt.tally", "--format", "csv"], directory: folder.path)
     #expect(export.status == 0)
     let rows = export.output.split(separator: "\r\n").map(String.init)
-    #expect(rows.count == 3)
+    try #require(rows.count == 3, "\(export.output)")
     #expect(rows[0].hasPrefix("id,annotator,skipped,skip_reason,label,"))
     #expect(rows[1].contains(",qs,,,good,"))
     #expect(rows[2].contains(",qs,,,bad,"))
@@ -208,7 +208,7 @@ struct LabelingEndToEndTests {
     try second.waitFor("End of the queue")
     try second.send("q")
     try second.waitFor("TALLY-EXIT=0")
-    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "answers.tally"], directory: folder.path)
+    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "answers.txt.tally"], directory: folder.path)
     let ratings = export.output.split(separator: "\n").compactMap { line -> (String, Int)? in
       guard let row = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
         let data = row["data"] as? [String: Any], let text = data["text"] as? String,
@@ -253,7 +253,7 @@ struct LabelingEndToEndTests {
     try second.waitFor("End of the queue")
     try second.send("q")
     try second.waitFor("TALLY-EXIT=0")
-    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "titles.tally"], directory: folder.path)
+    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "titles.jsonl.tally"], directory: folder.path)
     let answers = export.output.split(separator: "\n").compactMap { line -> String? in
       let row = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       return (row?["answers"] as? [String: Any])?["label"] as? String

@@ -172,7 +172,12 @@ import Testing
     let folder = try TemporaryFolder()
     let result = try tally(["quality", "nowhere"], in: folder)
     #expect(result.status == 2)
-    #expect(result.output.contains("no project file here"))
+    #expect(result.output.contains("nowhere: error: no such file or folder"), "\(result.output)")
+    // A folder that exists but holds no project says that instead.
+    try folder.write("empty/readme.txt", "nothing here")
+    let empty = try tally(["quality", "empty"], in: folder)
+    #expect(empty.status == 2)
+    #expect(empty.output.contains("empty/tally.yaml: error: no project file here"), "\(empty.output)")
   }
 
   @Test func exportLeavesGoldAndTrainingOutAndCarriesFlags() throws {

@@ -117,11 +117,14 @@ struct QualityEndToEndTests {
       seen += 1
       if seen % 10 == 0, try session.capture().contains("End of the queue") { break }
     }
-    try session.waitFor("End of the queue")
+    let end = try session.waitFor("End of the queue")
     let log = answers(try records(folder))
     let golds = log.map { $0["gold"] as? Bool == true }
     #expect(log.count == 60 + golds.filter { $0 }.count)
-    #expect(total == "1 of \(log.count)")
+    // Counts are over the 60 data tasks: the counter does not give away how many checks there are.
+    #expect(total == "1 of 60")
+    #expect(end.contains("60 of 60 tasks handled"), "\(end)")
+    #expect(end.contains("60/60 done"), "\(end)")
     #expect(golds.first == false)
     for (a, b) in zip(golds, golds.dropFirst()) { #expect(!(a && b), "two gold tasks in a row") }
     let share = Double(golds.filter { $0 }.count) / Double(golds.count)
@@ -227,15 +230,19 @@ struct QualityEndToEndTests {
     try session.waitFor("needs at least 3.0 s to read")
     try session.send("q")
     try session.waitFor("TALLY-EXIT=0")
-    let yaml = try folder.read("data.tally/tally.yaml")
-    #expect(yaml.contains("quality:\n  min_seconds: 3\n  gold: ../gold.jsonl\n  gold_rate: 0.5\n"), "\(yaml)")
+    let yaml = try folder.read("data.jsonl.tally/tally.yaml")
+    // --min-seconds turns the slow-down pause on as well.
+    #expect(
+      yaml.contains(
+        "quality:\n  min_seconds: 3\n  too_fast_count: 3\n  too_fast_window: 5\n  gold: ../gold.jsonl\n  gold_rate: 0.5\n"),
+      "\(yaml)")
     // Asking again with other settings is refused instead of silently changing the project.
     let other = try TmuxSession.run(
       [TmuxSession.tallyBinary, "label", "data.jsonl", "--labels", "pos,neg", "--gold-rate", "0.2", "--gold", "gold.jsonl"],
       directory: folder.path)
     #expect(other.status == 2)
-    #expect(other.output.contains("other quality settings"))
-    let validated = try TmuxSession.run([TmuxSession.tallyBinary, "validate", "data.tally"], directory: folder.path)
+    #expect(other.output.contains("other settings than the quality options"))
+    let validated = try TmuxSession.run([TmuxSession.tallyBinary, "validate", "data.jsonl.tally"], directory: folder.path)
     #expect(validated.output.contains("10 tasks (5 gold)"), "\(validated.output)")
   }
 }

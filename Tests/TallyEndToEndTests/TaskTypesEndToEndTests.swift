@@ -64,7 +64,7 @@ struct TaskTypesEndToEndTests {
     try second.send("q")
     try second.waitFor("TALLY-EXIT=0")
 
-    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "ents.tally"], directory: folder.path)
+    let export = try TmuxSession.run([TmuxSession.tallyBinary, "export", "ents.jsonl.tally"], directory: folder.path)
     #expect(export.status == 0, "\(export.output)")
     let rows = json(export.output)
     #expect(rows.map { $0["id"] as? String } == ["s1", "s2", "s3"])
@@ -73,19 +73,19 @@ struct TaskTypesEndToEndTests {
     #expect(label(1) == ["4-14 ORG Siemens AG", "21-25 PER 田中さん"])
     #expect(label(2) == ["0-5 LOC Tokyo", "10-15 LOC Osaka"])
 
-    let log = json(try folder.read("ents.tally/labels/sp.jsonl")).filter { $0["task"] as? String == "s1" }
+    let log = json(try folder.read("ents.jsonl.tally/labels/sp.jsonl")).filter { $0["task"] as? String == "s1" }
     #expect(log.count == 2)
     #expect(log.last?["supersedes"] as? String == log.first?["id"] as? String)
 
     let spacy = try TmuxSession.run(
-      [TmuxSession.tallyBinary, "export", "ents.tally", "--format", "spacy"], directory: folder.path)
+      [TmuxSession.tallyBinary, "export", "ents.jsonl.tally", "--format", "spacy"], directory: folder.path)
     let docs = json(spacy.output)
     #expect(docs.count == 3)
     #expect(docs.first?["text"] as? String == "😀 Angela Merkel met 習近平 in Berlin.")
     #expect(spans(docs.first?["spans"]) == ["2-15 PER Angela Merkel", "27-33 LOC Berlin"])
 
     let conll = try TmuxSession.run(
-      [TmuxSession.tallyBinary, "export", "ents.tally", "--format", "conll"], directory: folder.path)
+      [TmuxSession.tallyBinary, "export", "ents.jsonl.tally", "--format", "conll"], directory: folder.path)
     #expect(conll.status == 0)
     let firstDoc = conll.output.components(separatedBy: "\n\n").first ?? ""
     #expect(

@@ -60,7 +60,7 @@ private let sampleAt40 = """
    2. Second step
   10. Tenth step
 
-  ### Edge cases
+  Edge cases
 
   │ Quoted advice that is long enough to
   │ wrap.
@@ -121,7 +121,19 @@ private func width(_ line: StyledLine) -> Int {
     let rendered = MarkdownRenderer.render(sample, width: 40)
     #expect(rendered.lines[0].runs == [StyledRun("Labelling guide", Style(bold: true, underline: true))])
     #expect(rendered.lines[5].runs == [StyledRun("Labels", .bold)])
-    #expect(rendered.lines[17].runs == [StyledRun("### ", .dim), StyledRun("Edge cases", .bold)])
+    // Level 3 and deeper render as headings (no `###` marks): bold, and bold italic from level 4.
+    #expect(rendered.lines[17].runs == [StyledRun("Edge cases", .bold)])
+    let deep = MarkdownRenderer.render("#### Fine print\n\n###### Smallest", width: 40)
+    #expect(deep.lines[0].runs == [StyledRun("Fine print", Style(bold: true, italic: true))])
+    #expect(plain(deep) == "Fine print\n\nSmallest")
+  }
+
+  @Test func lineBreaksModeKeepsEveryNewline() {
+    let text = "First line\nsecond line\n\n- item one\n  continued\n\n```\ncode\n```"
+    #expect(plain(MarkdownRenderer.render(text, width: 40)) == "First line second line\n\n• item one continued\n\n▏ code")
+    #expect(
+      plain(MarkdownRenderer.render(text, width: 40, lineBreaks: true))
+        == "First line\nsecond line\n\n• item one\n  continued\n\n▏ code")
   }
 
   @Test func inlineStyles() {

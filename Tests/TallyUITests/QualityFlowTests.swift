@@ -283,29 +283,29 @@ struct QualityFlowTests {
     ✗ Flagged too fast: 0.3 s on a task that needs at least 2.0 s to read.
     """
   static let goldFeedback = """
-     Tally · demo · task t1                                                 2 of 20
+     Tally · demo · task g1                                                 1 of 20
      lang: en
-     Short.
+     Please choose Negative.
+
+
+
+
+
+
         ┌─ ✗ Not the expected answer ──────────────────────────────────────────┐
         │ That was a check task with a known answer.                           │
         │                                                                      │
+        │ You answered:                                                        │
+        │   Sentiment?: Positive                                               │
         │ Expected:                                                            │
         │   Sentiment?: Negative                                               │
         │                                                                      │
-        │ Why:                                                                 │
-        │ The text asks for Negative.                                          │
-        │                                                                      │
-        │ Enter continue · g guidelines                                        │
-        └──────────────────────────────────────────────────────────────────────┘
-
-
-
-    ────────────────────────────────────────────────────────────────────────────────
-     Sentiment?
-      1  ( ) Positive
-      2  ( ) Negative
-      3  ( ) Neutral
-     1/20 done (5%) · –/h · ana
+    ────│ Why:                                                                 │────
+     Sen│ The text asks for Negative.                                          │
+      1 │                                                                      │
+      2 │ Enter continue · g guidelines · j/k scroll the task                  │
+      3 └──────────────────────────────────────────────────────────────────────┘
+     0/20 done (0%) · –/h · ana
      Enter continue · g guidelines · q quit
     """
   static let goldPause = """
@@ -331,7 +331,7 @@ struct QualityFlowTests {
       1  ( ) Positive
       2  ( ) Negative
       3  ( ) Neutral
-     2/20 done (10%) · –/h · ana · ⚑ below check-task threshold
+     0/20 done (0%) · –/h · ana · ⚑ below check-task threshold
      paused: 20 s left · g guidelines · q quit
     """
   static let examEnd = """

@@ -71,7 +71,7 @@ import Testing
     let screen = Renderer.render(state)
     expectScreen(screen, Self.help80x24, name: "help80x24")
     for binding in Keymap.bindings where binding.context != .spans && binding.context != .compare {
-      #expect(screen.text.contains(binding.help), "help misses \(binding.action)")
+      #expect(screen.text.contains(binding.helpText), "help misses \(binding.action)")
     }
     // Span and side-by-side keys are listed only where they apply.
     #expect(!screen.text.contains("start a selection"))
@@ -262,29 +262,29 @@ import Testing
      1-3 choose · s skip · ← back · g guidelines · ? keys · q quit
     """
   static let help80x24 = """
-     T┌─ Keys — any key closes ──────────────────────────────────────────────────┐3
-     l│ 1-9, letters  choose: single submits, multi toggles, taxonomy goes down  │
-     T│ Enter         submit / accept the preselected answer                     │
-      │ s             skip the task (asks for an optional reason)                │
-      │ ← u <         back to the previous task                                  │
-      │ → >           forward to the next task                                   │
-      │ Backspace     taxonomy: up one level                                     │
-      │ Tab           next question                                              │
-      │ Shift-Tab     previous question                                          │
-      │ d             show or hide option descriptions                           │
-      │ r             at the end: revisit skipped tasks                          │
-      │ ↓ j           scroll down a line                                         │
-      │ ↑ k           scroll up a line                                           │
-      │ PgDn Space    scroll down a page                                         │
-      │ PgUp          scroll up a page                                           │
-      │ g             open or close the guidelines                               │
-      │ /             search the guidelines                                      │
-    ──│ n             next search match                                          │──
-     S│ N             previous search match                                      │
-      │ Esc           close the pane or dialog                                   │
-      │ ?             this list of keys                                          │
-      │ q Ctrl-C      quit (every submitted label is already saved)              │
-     0└──────────────────────────────────────────────────────────────────────────┘
+     Tally · demo · task t1                                                  1 of 3
+     lang: en
+     T┌─ Keys — any key closes ──────────────────────────────────────────────────┐
+      │ 1-9, letters     choose: single submits, multi toggles, taxonomy: down   │
+      │ Enter            submit / accept the preselected answer                  │
+      │ s                skip the task (asks for an optional reason)             │
+      │ ← u </→ >        back / forward a task                                   │
+      │ Backspace        taxonomy: up one level                                  │
+      │ Tab/Shift-Tab    next / previous question                                │
+      │ d                show or hide option descriptions                        │
+      │ r                at the end: revisit skipped tasks                       │
+      │ ↓ j/↑ k          scroll down / up a line                                 │
+      │ PgDn Space/PgUp  scroll down / up a page                                 │
+      │ Home/End         to the start / end of the task text                     │
+      │ J/K              scroll the options down / up, when they do not fit      │
+      │ g                open or close the guidelines                            │
+      │ /                search the guidelines (or the task text, if none)       │
+    ──│ n/N              next / previous search match                            │──
+     S│ Esc              close the pane or dialog                                │
+      │ ?                this list of keys                                       │
+      │ q Ctrl-C         quit (every submitted label is already saved)           │
+      └──────────────────────────────────────────────────────────────────────────┘
+     0/3 done (0%) · –/h · ana
      1-3 choose · s skip · ← back · → next · g guidelines · ? keys · q quit
     """
   static let multi70x16 = """
