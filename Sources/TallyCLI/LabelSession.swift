@@ -270,7 +270,7 @@ public final class LabelEngine {
     if let problem = state.logProblems.first {
       state.message = "Your label log had a damaged line (\(problem)); every complete record was kept."
     } else if !guidelinesSeen && project.guidelinesText != nil {
-      state.message = "The guidelines are new to you or changed: read them, then press g to start labeling."
+      state.message = "New or changed guidelines: read them, then press g to start labeling."
     } else if project.folder.hasSuffix(".tally") {
       state.message = "Quick start: labels are kept in \(Path.quoted(Path.display(project.folder) + "/"))"
     }

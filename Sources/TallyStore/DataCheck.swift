@@ -58,6 +58,9 @@ public enum DataCheck {
     if let (field, _) = missing.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
       missing[field] == sampled
     {
+      if field == dataset.spec.idField {
+        return .missingField(field, found: found, suggestion: idSuggestion(found, text: dataset.spec.textField))
+      }
       let candidates = found.filter { $0 != field && $0 != dataset.spec.idField }
       let suggestion = candidates.max { a, b in
         let la = lengths[a].map { Double($0.total) / Double(max(1, $0.count)) } ?? -1
@@ -68,6 +71,14 @@ public enum DataCheck {
       return .missingField(field, found: found, suggestion: usable)
     }
     return firstProblem.map { .unreadable($0, sampled: sampled) }
+  }
+
+  /// A field that looks like a task id: named `id`, `…_id`, `…id`, `key` or `uuid`.
+  static func idSuggestion(_ found: [String], text: String) -> String? {
+    found.first { name in
+      let lower = name.lowercased()
+      return name != text && (lower.hasSuffix("id") || lower == "key" || lower.hasSuffix("_key") || lower == "uuid")
+    }
   }
 
   /// A record's fields as read (nothing for a line that is not a JSON object).
@@ -95,7 +106,6 @@ public enum DataCheck {
     let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
     guard n > 0 else { return nil }
     bytes.removeLast(bytes.count - n)
-    if let nul = bytes.firstIndex(of: 0) { return nul }
     // Ignore a character cut off at the end of the sample.
     var end = bytes.count
     if n == 1 << 16 {
@@ -111,7 +121,9 @@ public enum DataCheck {
     var decoder = UTF8()
     while true {
       switch decoder.decode(&iterator) {
-      case .scalarValue(let scalar): offset += UTF8.width(scalar)
+      case .scalarValue(let scalar):
+        if scalar.value == 0 { return offset }
+        offset += UTF8.width(scalar)
       case .emptyInput: return nil
       case .error: return offset
       }

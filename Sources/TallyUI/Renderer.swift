@@ -317,7 +317,7 @@ public enum Renderer {
     if state.session.layout.compare != nil {
       var items = [choose]
       if state.session.questions.count > 1 { items.append("Tab question") }
-      items += ["j/k scroll", "[ ] pane", "J/K both", "w diff", "s skip", "< > task", "g guidelines", "? keys", "q quit"]
+      items += ["j/k scroll", "[ ] pane", "J/K both", "w diff", "m raw", "s skip", "< > task", "g guidelines", "? keys", "q quit"]
       return fit(items, width: state.width, priority: ["? keys", "q quit", "j/k scroll", "[ ] pane", "w diff"])
     }
     if let question = state.activeQuestion, question.kind == .spans {

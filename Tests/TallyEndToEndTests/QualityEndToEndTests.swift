@@ -144,13 +144,19 @@ struct QualityEndToEndTests {
     let screen = try session.waitFor("Not the expected answer")
     #expect(screen.contains("That was a check task with a known answer."))
     #expect(screen.contains("label: neg"))
+    // Shown over the task it is about, with what was answered.
+    #expect(screen.range(of: #"Check \d+: choose neg\."#, options: .regularExpression) != nil, "\(screen)")
+    #expect(screen.contains("You answered:"))
+    #expect(screen.contains("label: pos"))
     #expect(screen.range(of: #"The text asks for neg \(\d+\)\."#, options: .regularExpression) != nil)
     let wrong = answers(try records(folder)).filter { $0["gold"] as? Bool == true }
     #expect(wrong.count == 1)
     #expect(wrong.first?["correct"] as? Bool == false)
     try session.send("Enter")
     Thread.sleep(forTimeInterval: 0.3)
-    #expect(!(try session.capture().contains("Not the expected answer")))
+    let after = try session.capture()
+    #expect(!after.contains("Not the expected answer"))
+    #expect(after.range(of: #"Check \d+: choose neg\."#, options: .regularExpression) == nil, "still on the check task")
   }
 
   @Test func fallingBelowTheGoldThresholdPausesTheSessionAndFlagsAnswers() throws {

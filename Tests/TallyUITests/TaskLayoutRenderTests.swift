@@ -213,6 +213,6 @@ import Testing
       1  ( ) Slightly better    2  ( ) Clearly better
        Which is better (correctness)?
      0/3 done (0%) · –/h · ana
-     1 slightly · 2 clearly better · j/k scroll · [ ] pane · ? keys · q quit
+     1 slightly · 2 clearly better · j/k scroll · [ ] pane · m raw · ? keys · q quit
     """
 }
