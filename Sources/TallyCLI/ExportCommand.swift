@@ -32,7 +32,9 @@ struct ExportCommand: ParsableCommand {
     }
     let loaded = try ProjectArgument.load(project)
     // Check where the export goes before the work of making it.
-    let output = try out.map { path throws(ExitCode) in try OutputCheck.check(path, project: loaded, force: force, command: "export") }
+    let output = try out.map { path throws(ExitCode) in
+      try OutputCheck.check(path, project: loaded, force: force, command: "export")
+    }
     let text: String
     let problems: [Diagnostic]
     do {

@@ -44,10 +44,14 @@ struct LabelCommand: ParsableCommand {
   @Option(name: .customLong("min-seconds"), help: "Quick start: the least active time per task (default 1).")
   var minSeconds: Double?
 
-  @Option(name: .customLong("text-field"), help: "Quick start: the field (JSONL) or column (CSV/TSV) holding the text (default text).")
+  @Option(
+    name: .customLong("text-field"),
+    help: "Quick start: the field (JSONL) or column (CSV/TSV) holding the text (default text).")
   var textField: String?
 
-  @Option(name: .customLong("id-field"), help: "Quick start: the field or column holding each task's id (default id; absent: a hash of the record).")
+  @Option(
+    name: .customLong("id-field"),
+    help: "Quick start: the field or column holding each task's id (default id; absent: a hash of the record).")
   var idField: String?
 
   @Option(help: "Who is labeling (default: the login name).")
@@ -67,7 +71,8 @@ struct LabelCommand: ParsableCommand {
   /// The quality settings the options ask for.
   func quickStartQuality() throws -> QuickStartQuality {
     if let goldRate, !(goldRate > 0 && goldRate <= 0.5) {
-      StandardError.print("tally label: --gold-rate must be more than 0 and at most 0.5\n  fix: for example --gold-rate 0.1")
+      StandardError.print(
+        "tally label: --gold-rate must be more than 0 and at most 0.5\n  fix: for example --gold-rate 0.1")
       throw ExitCode(2)
     }
     if goldRate != nil && gold == nil {
@@ -142,13 +147,16 @@ struct LabelCommand: ParsableCommand {
     do {
       if isProject {
         if question != nil {
-          StandardError.print("note: \(question?.options ?? "") is ignored for a project; its tally.yaml sets the questions")
+          StandardError.print(
+            "note: \(question?.options ?? "") is ignored for a project; its tally.yaml sets the questions")
         }
         if !quality.isEmpty {
-          StandardError.print("note: --gold, --gold-rate and --min-seconds are ignored for a project; set them under `quality:`")
+          StandardError.print(
+            "note: --gold, --gold-rate and --min-seconds are ignored for a project; set them under `quality:`")
         }
         if fields != QuickStartFields() {
-          StandardError.print("note: --text-field and --id-field are ignored for a project; set `text_field:` and `id_field:`")
+          StandardError.print(
+            "note: --text-field and --id-field are ignored for a project; set `text_field:` and `id_field:`")
         }
         return try Project.load(target)
       }
@@ -156,7 +164,8 @@ struct LabelCommand: ParsableCommand {
         throw ProjectError([
           Diagnostic(
             file: target, "no labels given",
-            fix: "run `tally label \(Path.quoted(target)) --labels a,b,c` (or --spans, --rating N, --free-text, --compare), "
+            fix:
+              "run `tally label \(Path.quoted(target)) --labels a,b,c` (or --spans, --rating N, --free-text, --compare), "
               + "or `tally init` to write a project file")
         ])
       }

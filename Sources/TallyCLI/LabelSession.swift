@@ -101,7 +101,8 @@ final class LabelSession {
     if let phase {
       let correct = engine.state.practice.correct
       let answered = engine.state.practice.results.count
-      print("\(phase == .exam ? "Exam" : "Training"): \(correct) of \(answered) answered as expected; saved in \(logPath).")
+      print(
+        "\(phase == .exam ? "Exam" : "Training"): \(correct) of \(answered) answered as expected; saved in \(logPath).")
       if let failure = engine.fatalError { StandardError.print("tally: \(failure)") }
       return 0
     }
@@ -132,7 +133,8 @@ extension LabelSession {
           + "  fix: quit that session on \(holder?.host ?? "the other machine") first; if it no longer runs (that machine "
           + "crashed), remove \(lockFile)"
       }
-      return "\(project.config.name): \(annotator) is already labeling this project in another session: \(whereItRuns)\n"
+      return
+        "\(project.config.name): \(annotator) is already labeling this project in another session: \(whereItRuns)\n"
         + "  fix: finish or quit that session first (two sessions of one annotator would answer the same tasks "
         + "twice), or label as someone else with --annotator NAME"
     }
@@ -181,7 +183,8 @@ public final class LabelEngine {
     }
     do {
       dataset = try Dataset(
-        path: practice?.path ?? project.dataPath, spec: practice == nil ? DataSpec(project.config) : project.qualityFileSpec)
+        path: practice?.path ?? project.dataPath,
+        spec: practice == nil ? DataSpec(project.config) : project.qualityFileSpec)
     } catch {
       throw EngineError(error.description)
     }
@@ -189,8 +192,10 @@ public final class LabelEngine {
     // than opening on the end of the queue.
     if let problem = DataCheck.problem(dataset) {
       throw EngineError(
-        problem.diagnostic(file: dataset.path, config: project.config, context: .project(configPath: project.configPath))
-          .description, code: 2)
+        problem.diagnostic(
+          file: dataset.path, config: project.config, context: .project(configPath: project.configPath)
+        )
+        .description, code: 2)
     }
     var gold: GoldSet?
     if phase == nil, let file = quality.gold { gold = try Self.loadSet(file, what: "gold", project: project) }
@@ -507,12 +512,14 @@ final class Thread: @unchecked Sendable {
   func start() {
     let box = Unmanaged.passRetained(self)
     var thread = pthread_t()
-    pthread_create(&thread, nil, { raw in
-      guard let raw else { return nil }
-      let me = Unmanaged<Thread>.fromOpaque(raw).takeRetainedValue()
-      me.body()
-      return nil
-    }, box.toOpaque())
+    pthread_create(
+      &thread, nil,
+      { raw in
+        guard let raw else { return nil }
+        let me = Unmanaged<Thread>.fromOpaque(raw).takeRetainedValue()
+        me.body()
+        return nil
+      }, box.toOpaque())
     pthread_detach(thread)
   }
 }

@@ -32,7 +32,8 @@ struct TrainCommand: ParsableCommand {
       StandardError.print(error.description)
       throw ExitCode(2)
     }
-    let session = LabelSession(project: loaded, annotator: Annotator.resolve(annotator), phase: exam ? .exam : .training)
+    let session = LabelSession(
+      project: loaded, annotator: Annotator.resolve(annotator), phase: exam ? .exam : .training)
     let code = session.run()
     if code != 0 { throw ExitCode(code) }
   }

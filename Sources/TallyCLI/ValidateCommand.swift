@@ -68,7 +68,8 @@ enum Validation {
       let all = seen.count == dataset.count
       var fix = "set `\(key)` in \(Path.quoted(Path.display(project.configPath))) to the field that holds it"
       if all, case .missingField(_, _, let suggestion?)? = unusable {
-        fix = "set `\(setting.key): \(suggestion)`\(setting.compare ? " under `compare:`" : "") in "
+        fix =
+          "set `\(setting.key): \(suggestion)`\(setting.compare ? " under `compare:`" : "") in "
           + "\(Path.quoted(Path.display(project.configPath)))"
       } else if !all {
         fix = "add the field to those records, or check `\(key)`; they are skipped while labeling"
@@ -143,7 +144,8 @@ enum Validation {
           .warning, file: Path.display(double.second.file), line: double.second.line,
           "\(double.annotator) answered \(double.gold ? "gold task" : "task") `\(double.task)` a second time as a first "
             + "answer (the other: \(first)); two sessions labeled it at once",
-          fix: "both are kept and the later one counts; to settle it, open the task in `tally label` and answer it again"))
+          fix:
+            "both are kept and the later one counts; to settle it, open the task in `tally label` and answer it again"))
     }
     let errors = report.diagnostics.filter { $0.severity == .error }.count
     let warnings = report.diagnostics.count - errors

@@ -36,7 +36,9 @@ public enum FirstAnswers {
     var order: [Key] = []
     for entry in records {
       let record = entry.record
-      guard record.type != .event, record.phase == nil, record.supersedes == nil, let task = record.task else { continue }
+      guard record.type != .event, record.phase == nil, record.supersedes == nil, let task = record.task else {
+        continue
+      }
       let key = Key(annotator: record.annotator, task: task, gold: record.gold)
       if firsts[key] == nil { order.append(key) }
       firsts[key, default: []].append(entry)

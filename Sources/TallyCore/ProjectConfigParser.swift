@@ -140,14 +140,20 @@ public enum ProjectConfigParser {
       for (question, node) in zip(questions, questionNodes) {
         if layout.compare != nil {
           for key in question.allOptionKeys where ProjectConfigParser.compareCommandKeys.contains(key) {
-            error(node, "hotkey `\(key)` is a side-by-side command (w word diff, m raw text)", fix: "use another letter")
+            error(
+              node, "hotkey `\(key)` is a side-by-side command (w word diff, m raw text)", fix: "use another letter")
           }
         }
         if question.kind == .comparison && layout.compare == nil {
-          error(node, "a comparison question needs the side-by-side layout", fix: "add `layout: compare` to the project")
+          error(
+            node, "a comparison question needs the side-by-side layout", fix: "add `layout: compare` to the project")
         }
-        if question.kind == .comparison && question.strength && questions.contains(where: { $0.name == question.strengthName }) {
-          error(node, "`\(question.strengthName)` is where this question's strength is stored", fix: "rename the other question")
+        if question.kind == .comparison && question.strength
+          && questions.contains(where: { $0.name == question.strengthName })
+        {
+          error(
+            node, "`\(question.strengthName)` is where this question's strength is stored",
+            fix: "rename the other question")
         }
       }
 
@@ -166,7 +172,8 @@ public enum ProjectConfigParser {
     /// The `compare:` mapping of a side-by-side project (all keys optional).
     mutating func parseCompare(_ node: Node?) -> CompareSpec {
       var spec = CompareSpec()
-      guard let fields = section(node, "compare", allowed: ProjectConfigParser.compareKeys, example: "prompt_field: prompt")
+      guard
+        let fields = section(node, "compare", allowed: ProjectConfigParser.compareKeys, example: "prompt_field: prompt")
       else { return spec }
       spec.promptField = string(fields["prompt_field"], key: "prompt_field") ?? spec.promptField
       spec.responseAField = string(fields["response_a_field"], key: "response_a_field") ?? spec.responseAField
@@ -216,9 +223,11 @@ public enum ProjectConfigParser {
           Diagnostic(
             .warning, file: file, line: window.mark?.line,
             "`too_fast_window` has no effect: the slow-down pause is off until `too_fast_count` is set",
-            fix: "add `too_fast_count: \(QualityConfig.suggestedTooFastCount)` under `quality:` (or remove the window)"))
+            fix: "add `too_fast_count: \(QualityConfig.suggestedTooFastCount)` under `quality:` (or remove the window)")
+        )
       }
-      quality.pauseSeconds = number(fields["pause_seconds"], key: "pause_seconds", in: 0...3_600) ?? quality.pauseSeconds
+      quality.pauseSeconds =
+        number(fields["pause_seconds"], key: "pause_seconds", in: 0...3_600) ?? quality.pauseSeconds
       quality.sameAnswerRun = count(fields["same_answer_run"], key: "same_answer_run") ?? quality.sameAnswerRun
       if quality.sameAnswerRun == 1 {
         error(fields["same_answer_run"], "`same_answer_run` must be at least 2 (or 0 to turn the check off)")
@@ -328,7 +337,8 @@ public enum ProjectConfigParser {
         // No options.
       } else if kind == .comparison {
         if let optionsNode = fields["options"] {
-          error(optionsNode, "a comparison's options are fixed (left, right, tie, and both bad with `both_bad: true`)",
+          error(
+            optionsNode, "a comparison's options are fixed (left, right, tie, and both bad with `both_bad: true`)",
             fix: "remove `options`")
         }
         options = Question.comparisonOptions(bothBad: bothBad)
@@ -354,7 +364,9 @@ public enum ProjectConfigParser {
         for (option, optionNode) in zip(options, optionNodes(fields["options"])) {
           if let key = option.key, ProjectConfigParser.spanCommandKeys.contains(key) {
             let taken = ProjectConfigParser.spanCommandKeys.sorted().map(String.init).joined(separator: " ")
-            error(optionNode, "hotkey `\(key)` moves or selects in span questions", fix: "use a letter other than: \(taken)")
+            error(
+              optionNode, "hotkey `\(key)` moves or selects in span questions", fix: "use a letter other than: \(taken)"
+            )
           }
         }
       }
@@ -505,7 +517,8 @@ public enum ProjectConfigParser {
       let ok =
         !name.isEmpty
         && name.unicodeScalars.allSatisfy { scalar in
-          scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "_-.".unicodeScalars.contains(scalar)
+          scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            || "_-.".unicodeScalars.contains(scalar)
         }
       if !ok {
         error(
@@ -564,7 +577,6 @@ extension String {
     return String(s)
   }
 }
-
 
 /// "Did you mean" suggestions by edit distance.
 public enum Suggest {

@@ -53,7 +53,9 @@ public struct QualityTracker: Sendable, Equatable {
     }
     if config.tooFastCount > 0 && config.tooFastWindow > 0 {
       recentTooFast.append(tooFast)
-      if recentTooFast.count > config.tooFastWindow { recentTooFast.removeFirst(recentTooFast.count - config.tooFastWindow) }
+      if recentTooFast.count > config.tooFastWindow {
+        recentTooFast.removeFirst(recentTooFast.count - config.tooFastWindow)
+      }
       if tooFast && recentTooFast.filter({ $0 }).count >= config.tooFastCount {
         outcome.slowDownPause = true
         recentTooFast = []

@@ -163,7 +163,9 @@ public struct Question: Sendable, Equatable {
 extension Question {
   /// Every hotkey set in `tally.yaml` for this question's options, at any depth.
   public var allOptionKeys: [Character] {
-    func keys(_ level: [AnswerOption]) -> [Character] { level.flatMap { ($0.key.map { [$0] } ?? []) + keys($0.children) } }
+    func keys(_ level: [AnswerOption]) -> [Character] {
+      level.flatMap { ($0.key.map { [$0] } ?? []) + keys($0.children) }
+    }
     return keys(options)
   }
 }

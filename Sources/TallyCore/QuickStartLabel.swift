@@ -51,8 +51,9 @@ public struct QuickStartLabel: Sendable, Equatable {
     let fromLetters = slug(text.unicodeScalars.map { isKept($0) ? String($0) : " " }.joined())
     if !fromLetters.isEmpty { return fromLetters }
     let named = text.unicodeScalars.compactMap { scalar -> String? in
-      guard scalar.properties.generalCategory == .otherSymbol || scalar.properties.generalCategory == .mathSymbol
-        || scalar.properties.generalCategory == .currencySymbol || scalar.properties.isEmojiPresentation
+      guard
+        scalar.properties.generalCategory == .otherSymbol || scalar.properties.generalCategory == .mathSymbol
+          || scalar.properties.generalCategory == .currencySymbol || scalar.properties.isEmojiPresentation
       else { return nil }
       return scalar.properties.name?.lowercased()
     }

@@ -28,8 +28,9 @@ public enum DataCheck {
   public static func problem(_ dataset: Dataset, requiring extra: [String] = []) -> DataUnusable? {
     if let offset = binaryOffset(path: dataset.path) { return .notText(offset: offset) }
     if dataset.count == 0 {
-      return .empty(headerOnly: dataset.spec.format != .jsonl && dataset.spec.format != .text
-        && dataset.index.fileSize > 0)
+      return .empty(
+        headerOnly: dataset.spec.format != .jsonl && dataset.spec.format != .text
+          && dataset.index.fileSize > 0)
     }
     let sampled = min(dataset.count, sampleSize)
     var firstProblem: DataProblem?
@@ -147,15 +148,23 @@ extension DataUnusable {
     case .empty(let headerOnly):
       return Diagnostic(
         file: shown, headerOnly ? "has a header row but no records to label" : "is empty: there is nothing to label",
-        fix: "add records: one JSON object per line (.jsonl), a header row then rows (.csv, .tsv), or one text per line (.txt)")
+        fix:
+          "add records: one JSON object per line (.jsonl), a header row then rows (.csv, .tsv), or one text per line (.txt)"
+      )
     case .notText(let offset):
       return Diagnostic(
         file: shown, "is not a UTF-8 text file (byte \(offset) is binary data)",
-        fix: "Tally reads UTF-8 JSONL, CSV, TSV or plain text: convert the file (e.g. `iconv -f latin1 -t utf-8`) or pick another")
+        fix:
+          "Tally reads UTF-8 JSONL, CSV, TSV or plain text: convert the file (e.g. `iconv -f latin1 -t utf-8`) or pick another"
+      )
     case .missingField(let field, let found, let suggestion):
-      let foundList = found.isEmpty ? "" : " (fields found: \(found.prefix(12).map { "`\($0)`" }.joined(separator: ", ")))"
+      let foundList =
+        found.isEmpty ? "" : " (fields found: \(found.prefix(12).map { "`\($0)`" }.joined(separator: ", ")))"
       let setting = Self.setting(for: field, config: config)
-      let role = setting.compare ? "the side-by-side \(setting.key.replacing("_field", with: "").replacing("_", with: " "))" : "the text to label"
+      let role =
+        setting.compare
+        ? "the side-by-side \(setting.key.replacing("_field", with: "").replacing("_", with: " "))"
+        : "the text to label"
       let message = "no record has a `\(field)` field, which holds \(role)\(foundList)"
       let value = suggestion ?? "FIELD"
       let fix: String
@@ -163,10 +172,12 @@ extension DataUnusable {
       case .quickStart where !setting.compare:
         fix = "name the field that holds the text: rerun with --text-field \(Path.quoted(value))"
       case .quickStart:
-        fix = "a quick start with --compare reads `prompt`, `response_a` and `response_b`: rename the fields, or write "
+        fix =
+          "a quick start with --compare reads `prompt`, `response_a` and `response_b`: rename the fields, or write "
           + "a project (`tally init`) with `compare:` settings (`prompt_field`, `response_a_field`, `response_b_field`)"
       case .project(let configPath):
-        fix = setting.compare
+        fix =
+          setting.compare
           ? "set `\(setting.key): \(value)` under `compare:` in \(Path.quoted(Path.display(configPath)))"
           : "set `text_field: \(value)` in \(Path.quoted(Path.display(configPath)))"
       }
@@ -174,9 +185,11 @@ extension DataUnusable {
     case .unreadable(let problem, let sampled):
       let fix: String
       switch context {
-      case .quickStart: fix = "check that the file is \(config.format.rawValue) (the name says so); `tally validate` lists every line"
+      case .quickStart:
+        fix = "check that the file is \(config.format.rawValue) (the name says so); `tally validate` lists every line"
       case .project(let configPath):
-        fix = "check `format:` in \(Path.quoted(Path.display(configPath))) and the file; `tally validate` lists every line"
+        fix =
+          "check `format:` in \(Path.quoted(Path.display(configPath))) and the file; `tally validate` lists every line"
       }
       return Diagnostic(
         file: shown, line: problem.line,

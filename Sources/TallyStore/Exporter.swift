@@ -132,7 +132,8 @@ public enum Exporter {
       guard let question = project.config.questions.first(where: { $0.kind == .spans }) else {
         throw ProjectError([
           Diagnostic(
-            file: Path.display(project.configPath), "--format \(format.rawValue) exports span questions; this project has none",
+            file: Path.display(project.configPath),
+            "--format \(format.rawValue) exports span questions; this project has none",
             fix: "use --format jsonl or csv")
         ])
       }

@@ -147,7 +147,9 @@ public enum LabelLogReader {
     var result = LogIndex()
     // One record is about 300 bytes: reserve once instead of rehashing as the table grows.
     if let size = Files.size(path), size > 0 { result.latest.reserveCapacity(Int(size / 250)) }
-    let keys = ["type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at", "gold", "phase", "details"]
+    let keys = [
+      "type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at", "gold", "phase", "details",
+    ]
     try forEachLine(path: path) { offset, lineNumber, line, complete in
       // topLevelValues validates the whole line, so a line it accepts is complete JSON.
       let values = try? JSONParser.topLevelValues(forKeys: keys, in: line)
@@ -157,7 +159,8 @@ public enum LabelLogReader {
         return
       }
       guard values[4]?.stringValue != nil, let owner = values[5]?.stringValue, values[6]?.stringValue != nil else {
-        result.problems.append(DataProblem(line: lineNumber, reason: "record without id, annotator or submitted_at skipped"))
+        result.problems.append(
+          DataProblem(line: lineNumber, reason: "record without id, annotator or submitted_at skipped"))
         return
       }
       if let annotator, owner != annotator { return }
@@ -303,14 +306,18 @@ public enum LabelLogReader {
         var lineEnd = end
         if lineEnd > start, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         if lineEnd > start {
-          body(bufferOffset + Int64(start), lineNumber, UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), true)
+          body(
+            bufferOffset + Int64(start), lineNumber,
+            UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), true)
         }
         lineNumber += 1
         start = end + 1
       }
       if eof {
         if start < filled {
-          body(bufferOffset + Int64(start), lineNumber, UnsafeRawBufferPointer(start: base + start, count: filled - start), false)
+          body(
+            bufferOffset + Int64(start), lineNumber, UnsafeRawBufferPointer(start: base + start, count: filled - start),
+            false)
         }
         break
       }

@@ -24,7 +24,8 @@ public struct OutputFile: Sendable {
     let shown = Path.display(absolute)
     if Files.isDirectory(absolute) {
       throw OutputRefusal(
-        "\(option) \(Path.quoted(shown)) is a folder", fix: "name a file, e.g. \(option) \(Path.quoted(Path.join(shown, "export.jsonl")))")
+        "\(option) \(Path.quoted(shown)) is a folder",
+        fix: "name a file, e.g. \(option) \(Path.quoted(Path.join(shown, "export.jsonl")))")
     }
     let parent = Path.directory(of: absolute)
     guard Files.isDirectory(parent) else {
@@ -41,10 +42,13 @@ public struct OutputFile: Sendable {
         (identity != nil && identity == Files.identity(file.path)) || resolved == target
         || (file.isFolder && resolved.hasPrefix(target + "/"))
       if sameFile {
-        let via = resolved == absolute || file.isFolder && absolute.hasPrefix(file.path + "/") ? "" : " (it leads to \(Path.quoted(Path.display(target))))"
+        let via =
+          resolved == absolute || file.isFolder && absolute.hasPrefix(file.path + "/")
+          ? "" : " (it leads to \(Path.quoted(Path.display(target))))"
         throw OutputRefusal(
           "\(option) \(Path.quoted(shown)) is \(file.what)\(via); Tally never overwrites it",
-          fix: "write somewhere outside the project's own files, e.g. \(option) \(Path.quoted(suggestion(for: absolute)))")
+          fix:
+            "write somewhere outside the project's own files, e.g. \(option) \(Path.quoted(suggestion(for: absolute)))")
       }
     }
     if !force && (Files.exists(absolute) || Files.isSymlink(absolute)) {

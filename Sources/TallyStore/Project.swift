@@ -33,7 +33,8 @@ public struct Project: Sendable {
       throw ProjectError([
         Diagnostic(
           file: Path.display(absolutePath), "no such file or folder",
-          fix: "give a project folder (holding tally.yaml), its tally.yaml, or a data file that has a quick-start folder")
+          fix:
+            "give a project folder (holding tally.yaml), its tally.yaml, or a data file that has a quick-start folder")
       ])
     }
     guard Files.exists(configPath) else {
@@ -148,7 +149,8 @@ public enum ProjectFiles {
     }
     guard let format = DataFormat.inferred(fromPath: absoluteData) else {
       throw ProjectError([
-        Diagnostic(file: dataPath, "cannot tell the format from the file name", fix: "name it .jsonl, .csv, .tsv or .txt")
+        Diagnostic(
+          file: dataPath, "cannot tell the format from the file name", fix: "name it .jsonl, .csv, .tsv or .txt")
       ])
     }
     let yaml = ProjectTemplate.yaml(

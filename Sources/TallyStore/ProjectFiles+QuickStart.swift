@@ -95,7 +95,8 @@ extension ProjectFiles {
     // Check the settings and the data before writing anything.
     let (parsed, diagnostics) = ProjectConfigParser.parse(yaml, file: "the quick start's tally.yaml")
     guard let config = parsed else {
-      throw ProjectError(diagnostics.filter { $0.severity == .error }.map { Diagnostic(file: $0.file, $0.message, fix: $0.fix) })
+      throw ProjectError(
+        diagnostics.filter { $0.severity == .error }.map { Diagnostic(file: $0.file, $0.message, fix: $0.fix) })
     }
     try checkData(absolute, config: config, idFieldGiven: fields.id != nil)
     do {
@@ -166,7 +167,9 @@ extension ProjectFiles {
       if case .missingField(let field, _, let suggestion) = problem, field == config.idField, idFieldGiven {
         diagnostic = Diagnostic(
           file: Path.display(path), "no record has the `\(field)` field given with --id-field",
-          fix: suggestion.map { "rerun with --id-field \(Path.quoted($0)), or leave it out (ids are then hashes of the records)" }
+          fix: suggestion.map {
+            "rerun with --id-field \(Path.quoted($0)), or leave it out (ids are then hashes of the records)"
+          }
             ?? "leave --id-field out: ids are then hashes of the records")
       }
       throw ProjectError([diagnostic])

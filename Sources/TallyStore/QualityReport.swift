@@ -100,7 +100,9 @@ public struct QualityReport: Sendable, Equatable {
       logs.append((path, records))
     }
     // A pass counts only for the exam as it is now (as `tally label` requires).
-    let examVersion = project.config.quality.exam.flatMap { try? GoldSet.load($0, what: "exam", project: project).version }
+    let examVersion = project.config.quality.exam.flatMap {
+      try? GoldSet.load($0, what: "exam", project: project).version
+    }
     return (QualityReport(logs: logs, examVersion: examVersion), problems)
   }
 

@@ -74,7 +74,7 @@ public final class SessionLock {
     for _ in 0..<8 {
       let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
       guard fd >= 0 else { throw .system(SystemError("cannot open session lock", path: path, code: errno)) }
-      if c_flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      if cFlock(fd, LOCK_EX | LOCK_NB) != 0 {
         let code = errno
         let other = LockHolder(json: Self.contents(fd))
         close(fd)

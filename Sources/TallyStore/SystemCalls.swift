@@ -48,13 +48,13 @@ public struct LiveSystemCalls: SystemCalls {
   }
   public func fsync(_ fd: Int32) -> Int32 { Glibc.fsync(fd) }
   public func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
-  public func flock(_ fd: Int32, _ operation: Int32) -> Int32 { c_flock(fd, operation) }
+  public func flock(_ fd: Int32, _ operation: Int32) -> Int32 { cFlock(fd, operation) }
   public func rename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) }
   public func unlink(_ path: String) -> Int32 { Glibc.unlink(path) }
 }
 
 // `flock` the function is shadowed by `struct flock` in Swift's Glibc module.
-@_silgen_name("flock") func c_flock(_ fd: Int32, _ operation: Int32) -> Int32
+@_silgen_name("flock") func cFlock(_ fd: Int32, _ operation: Int32) -> Int32
 
 /// Small file helpers used by the store.
 enum Files {

@@ -83,7 +83,8 @@ enum CompareView {
       if !state.compare.showRaw { state.compare.showDiff = false }
       relayoutPanes(&state)
       state.message =
-        state.compare.showRaw ? "The texts as stored (m formats them again)." : "The texts formatted as Markdown (m shows them as stored)."
+        state.compare.showRaw
+        ? "The texts as stored (m formats them again)." : "The texts formatted as Markdown (m shows them as stored)."
     case .toggleDiff:
       state.compare.showDiff.toggle()
       relayoutPanes(&state)
@@ -189,7 +190,8 @@ enum CompareView {
       } else if compare.scroll[i] + height >= lines {
         status = "✓ end "
       } else {
-        status = "↓ \(min(99, (compare.scroll[i] + height) * 100 / max(1, lines)))%\(compare.seenEnd[i - 1] ? " ✓" : "") "
+        status =
+          "↓ \(min(99, (compare.scroll[i] + height) * 100 / max(1, lines)))%\(compare.seenEnd[i - 1] ? " ✓" : "") "
       }
       screen.write(status, x: header.maxX - DisplayWidth.of(status), y: header.y, style: style, clip: header)
     }
@@ -207,7 +209,8 @@ enum CompareView {
       if count > prompt.height {
         let last = min(count, compare.scroll[0] + prompt.height)
         let info = " prompt lines \(compare.scroll[0] + 1)–\(last) of \(count) · [ focuses it "
-        screen.write(info, x: max(0, layout.main.width - DisplayWidth.of(info) - 2), y: ruleY, style: .bold, clip: layout.main)
+        screen.write(
+          info, x: max(0, layout.main.width - DisplayWidth.of(info) - 2), y: ruleY, style: .bold, clip: layout.main)
       }
     }
   }

@@ -10,7 +10,8 @@ enum GuidelinesView {
     screen.write(title, x: area.x, y: area.y, style: .bold, clip: area)
     let body = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1)
     guard let rendered = g.rendered, state.session.guidelines != nil else {
-      let note = state.session.guidelinesNote ?? "This project has no guidelines. Add `guidelines: guide.md` to tally.yaml."
+      let note =
+        state.session.guidelinesNote ?? "This project has no guidelines. Add `guidelines: guide.md` to tally.yaml."
       for (i, line) in StyledWrap.wrap(StyledLine(note, .dim), width: body.width).prefix(body.height).enumerated() {
         screen.write(line, x: body.x, y: body.y + i, clip: body)
       }

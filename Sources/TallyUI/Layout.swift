@@ -89,7 +89,8 @@ public struct Layout: Sendable, Equatable {
     let area = layout.text
     let promptHeight = min(max(1, state.compare.lineCount(0)), max(2, area.height / 4))
     let prompt = Rect(x: area.x, y: area.y, width: area.width, height: promptHeight)
-    let region = Rect(x: area.x, y: area.y + promptHeight + 1, width: area.width, height: area.height - promptHeight - 1)
+    let region = Rect(
+      x: area.x, y: area.y + promptHeight + 1, width: area.width, height: area.height - promptHeight - 1)
     if area.width >= 76 {
       let leftWidth = (area.width - 3) / 2
       let rightX = area.x + leftWidth + 3

@@ -736,7 +736,8 @@ struct MarkdownLayout {
   mutating func heading(level: Int, text: Scalars, first: StyledLine, rest: StyledLine) {
     let style =
       level == 1
-      ? MarkdownStyle.heading1 : level == 2 ? MarkdownStyle.heading2 : level == 3 ? MarkdownStyle.heading3 : MarkdownStyle.heading4
+      ? MarkdownStyle.heading1
+      : level == 2 ? MarkdownStyle.heading2 : level == 3 ? MarkdownStyle.heading3 : MarkdownStyle.heading4
     let runs = InlineParser.render(text, base: style, showURLs: false).flatMap { $0 }
     let title = runs.map { run in TextCells.split(run.text).map(\.text).joined() }.joined()
     headings.append(MarkdownHeading(level: level, title: title, line: lines.count))

@@ -54,7 +54,8 @@ enum QualityFlow {
     if let phase = record.phase {
       if let task = record.task, let correct = record.correct { state.practice.results[task] = correct }
       if phase == .training, let gold = state.current?.gold {
-        state.overlayQueue.append(.feedback(feedback(gold, correct: record.correct == true, given: record.answers, state)))
+        state.overlayQueue.append(
+          .feedback(feedback(gold, correct: record.correct == true, given: record.answers, state)))
       }
       return []
     }
@@ -101,7 +102,8 @@ enum QualityFlow {
       var details = JSONObject()
       details["accuracy"] = .number(rounded(state.quality.goldAccuracy ?? 0))
       effects.append(.append(event("gold_threshold_recovered", details: details, state, input, suffix: "r")))
-      state.qualityNotice = "Your check-task accuracy is back above the project's threshold: answers are no longer flagged."
+      state.qualityNotice =
+        "Your check-task accuracy is back above the project's threshold: answers are no longer flagged."
     }
     return effects
   }

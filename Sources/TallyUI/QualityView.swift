@@ -17,7 +17,9 @@ enum QualityView {
           "\(config.tooFastCount) of your last \(config.tooFastWindow) answers came faster than the texts can be read.",
           .bold),
         StyledLine(""),
-        StyledLine("They are kept, flagged too_fast, for a reviewer to look at. Take a moment to reread the guidelines (g), then go on at a pace that lets you read each task."),
+        StyledLine(
+          "They are kept, flagged too_fast, for a reviewer to look at. Take a moment to reread the guidelines (g), then go on at a pace that lets you read each task."
+        ),
         StyledLine(""),
         waitLine(until: until, now: state.now),
       ]
@@ -30,7 +32,9 @@ enum QualityView {
           "\(right) of your last \(recent.count) check tasks were answered as expected (\(percent(accuracy))), below the project's \(percent(config.goldMinAccuracy)).",
           .bold),
         StyledLine(""),
-        StyledLine("Your answers are kept but marked below_gold_threshold for review until your accuracy on check tasks recovers. Reread the guidelines (g) before going on."),
+        StyledLine(
+          "Your answers are kept but marked below_gold_threshold for review until your accuracy on check tasks recovers. Reread the guidelines (g) before going on."
+        ),
         StyledLine(""),
         waitLine(until: until, now: state.now),
       ]

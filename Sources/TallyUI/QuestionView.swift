@@ -27,8 +27,11 @@ public enum QuestionView {
         let trail = state.draft.taxonomyPath.indices.compactMap { depth in
           question.option(at: Array(state.draft.taxonomyPath.prefix(depth + 1)))?.display
         }
-        lines.append(StyledLine([StyledRun("  " + trail.joined(separator: " › ") + " ›", .bold),
-          StyledRun("   Backspace: up", .dim)]))
+        lines.append(
+          StyledLine([
+            StyledRun("  " + trail.joined(separator: " › ") + " ›", .bold),
+            StyledRun("   Backspace: up", .dim),
+          ]))
       }
       if question.kind == .text {
         lines += TextField.lines(question, state: state, width: width)
@@ -120,7 +123,8 @@ public enum QuestionView {
     let chosen: String?
     if state.draft.askingStrength {
       let winner = state.draft.answers[question.name]?.stringValue ?? "a"
-      lines.append(StyledLine("  \(CompareView.side(of: winner, state).capitalized1) (\(winner)) is better. How much?", .bold))
+      lines.append(
+        StyledLine("  \(CompareView.side(of: winner, state).capitalized1) (\(winner)) is better. How much?", .bold))
       chosen = state.draft.answers[question.strengthName]?.stringValue
     } else {
       chosen = state.draft.answers[question.name]?.stringValue.map { CompareView.side(of: $0, state) }

@@ -76,7 +76,8 @@ public enum Renderer {
       right = "\(number) of \(state.labelableCount) "
     }
     let rightWidth = DisplayWidth.of(right)
-    screen.write(left, x: 0, y: 0, style: titleStyle, clip: Rect(x: 0, y: 0, width: max(0, w - rightWidth - 1), height: 1))
+    screen.write(
+      left, x: 0, y: 0, style: titleStyle, clip: Rect(x: 0, y: 0, width: max(0, w - rightWidth - 1), height: 1))
     screen.write(right, x: w - rightWidth, y: 0, style: titleStyle)
   }
 
@@ -91,9 +92,12 @@ public enum Renderer {
       return
     }
     if let problem = current.problem {
-      screen.write("This line of the data file cannot be read:", x: 1, y: layout.text.y, style: .bold, clip: layout.text)
+      screen.write(
+        "This line of the data file cannot be read:", x: 1, y: layout.text.y, style: .bold, clip: layout.text)
       screen.write(problem.description, x: 1, y: layout.text.y + 1, clip: layout.text)
-      screen.write("→ goes on to the next task; `tally validate` lists every problem.", x: 1, y: layout.text.y + 3, style: .dim, clip: layout.text)
+      screen.write(
+        "→ goes on to the next task; `tally validate` lists every problem.", x: 1, y: layout.text.y + 3, style: .dim,
+        clip: layout.text)
       return
     }
     guard let task = current.task else { return }
@@ -163,19 +167,22 @@ public enum Renderer {
     let area = Rect(x: 2, y: layout.text.y + 1, width: layout.main.width - 4, height: layout.main.height - 2)
     let skipped = min(state.skippedCount, state.doneCount)
     let answered = state.doneCount - skipped
-    var lines: [StyledLine] = state.session.phase.map { practiceEnd(state, phase: $0) } ?? [
-      StyledLine("✓ End of the queue", .bold),
-      StyledLine(""),
-      StyledLine("\(state.doneCount) of \(state.labelableCount) tasks handled: \(answered) answered, \(skipped) skipped."),
-      StyledLine("Every label is saved in the project folder \(state.session.projectFolder)."),
-      StyledLine(""),
-    ]
+    var lines: [StyledLine] =
+      state.session.phase.map { practiceEnd(state, phase: $0) } ?? [
+        StyledLine("✓ End of the queue", .bold),
+        StyledLine(""),
+        StyledLine(
+          "\(state.doneCount) of \(state.labelableCount) tasks handled: \(answered) answered, \(skipped) skipped."),
+        StyledLine("Every label is saved in the project folder \(state.session.projectFolder)."),
+        StyledLine(""),
+      ]
     let open = state.labelableCount - state.doneCount
     if state.session.phase != nil {
       lines.append(StyledLine("←  go back through your answers"))
       lines.append(StyledLine("q  quit"))
     } else if open > 0 {
-      lines.insert(StyledLine("\(open) task\(open == 1 ? " was" : "s were") passed over with → and not answered yet."), at: 3)
+      lines.insert(
+        StyledLine("\(open) task\(open == 1 ? " was" : "s were") passed over with → and not answered yet."), at: 3)
       lines.append(StyledLine("Enter  go to the first task not answered yet"))
     }
     if state.session.phase == nil {
@@ -211,7 +218,10 @@ public enum Renderer {
       return [
         StyledLine(passed ? "✓ Exam passed" : "✗ Exam not passed", .bold), StyledLine(""), StyledLine(score),
         StyledLine("The pass mark is \(QualityView.percent(mark)). The result is saved in your label log."),
-        StyledLine(passed ? "You can start labeling with `tally label`." : "Review the training (`tally train`) and the guidelines, then try again."),
+        StyledLine(
+          passed
+            ? "You can start labeling with `tally label`."
+            : "Review the training (`tally train`) and the guidelines, then try again."),
         StyledLine(""),
       ]
     }
@@ -238,7 +248,9 @@ public enum Renderer {
     if let summary = state.dataSummary, summary.malformed + summary.duplicates > 0 {
       var bits: [String] = []
       if summary.malformed > 0 { bits.append("\(summary.malformed) bad line\(summary.malformed == 1 ? "" : "s")") }
-      if summary.duplicates > 0 { bits.append("\(summary.duplicates) duplicate id\(summary.duplicates == 1 ? "" : "s")") }
+      if summary.duplicates > 0 {
+        bits.append("\(summary.duplicates) duplicate id\(summary.duplicates == 1 ? "" : "s")")
+      }
       parts.append("⚠ " + bits.joined(separator: ", ") + " (tally validate)")
     }
     if !state.logProblems.isEmpty { parts.append("⚠ log: \(state.logProblems.count) line(s) skipped") }
@@ -264,12 +276,14 @@ public enum Renderer {
 
   static func hints(_ state: AppState, _ layout: Layout) -> String {
     if layout.guidelinesFullScreen {
-      return fit(["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
+      return fit(
+        ["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
     }
     switch state.overlay {
     case .slowDown(let until), .goldPause(let until, _):
       let wait = Int((until - state.now).rounded(.up))
-      return fit([wait > 0 ? "paused: \(wait) s left" : "Enter continue", "g guidelines", "q quit"], width: state.width)
+      return fit(
+        [wait > 0 ? "paused: \(wait) s left" : "Enter continue", "g guidelines", "q quit"], width: state.width)
     case .feedback:
       return fit(["Enter continue", "g guidelines", "q quit"], width: state.width)
     default:
@@ -289,7 +303,8 @@ public enum Renderer {
     }
     if let question = state.activeQuestion, question.kind == .text, state.draft.editing {
       let submit = question.multiline ? "Ctrl-S submit" : "Enter submit"
-      return fit(["type your answer", submit, "Alt-b/f word", "Ctrl-W delete word", "Esc commands", "Ctrl-C quit"],
+      return fit(
+        ["type your answer", submit, "Alt-b/f word", "Ctrl-W delete word", "Esc commands", "Ctrl-C quit"],
         width: state.width, priority: [submit, "Esc commands", "Ctrl-C quit"])
     }
     var choose = "1-9 choose"
@@ -317,7 +332,10 @@ public enum Renderer {
     if state.session.layout.compare != nil {
       var items = [choose]
       if state.session.questions.count > 1 { items.append("Tab question") }
-      items += ["j/k scroll", "[ ] pane", "J/K both", "w diff", "m raw", "s skip", "< > task", "g guidelines", "? keys", "q quit"]
+      items += [
+        "j/k scroll", "[ ] pane", "J/K both", "w diff", "m raw", "s skip", "< > task", "g guidelines", "? keys",
+        "q quit",
+      ]
       return fit(items, width: state.width, priority: ["? keys", "q quit", "j/k scroll", "[ ] pane", "w diff"])
     }
     if let question = state.activeQuestion, question.kind == .spans {

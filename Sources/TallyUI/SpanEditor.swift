@@ -66,7 +66,8 @@ enum SpanEditor {
       state.draft.characterPrecision.toggle()
       state.message =
         state.draft.characterPrecision
-        ? "Selections cover exact characters (c: whole words)." : "Selections snap to whole words (c: exact characters)."
+        ? "Selections cover exact characters (c: whole words)."
+        : "Selections snap to whole words (c: exact characters)."
     case .removeSpan:
       var spans = spans(state, question)
       guard let i = spans.lastIndex(where: { $0.contains(state.draft.spanCursor) }) else {
@@ -80,9 +81,11 @@ enum SpanEditor {
       let spans = state.textLayoutSpans
       let cursor = state.draft.spanCursor
       let target =
-        action == .nextSpan ? spans.first { $0.start > cursor } : spans.last { $0.start < startOfSpan(at: cursor, spans) }
+        action == .nextSpan
+        ? spans.first { $0.start > cursor } : spans.last { $0.start < startOfSpan(at: cursor, spans) }
       guard let target else {
-        state.message = spans.isEmpty ? "No spans yet." : action == .nextSpan ? "No span after this one." : "No span before this one."
+        state.message =
+          spans.isEmpty ? "No spans yet." : action == .nextSpan ? "No span after this one." : "No span before this one."
         return []
       }
       state.draft.spanAnchor = nil
@@ -251,7 +254,8 @@ enum SpanEditor {
         guard cell.sourceLength > 0 else { continue }
         if let last = stops.last, last.offset == cell.sourceOffset { continue }
         stops.append(
-          CursorStop(offset: cell.sourceOffset, end: cell.sourceOffset + cell.sourceLength, line: lineIndex, column: column))
+          CursorStop(
+            offset: cell.sourceOffset, end: cell.sourceOffset + cell.sourceLength, line: lineIndex, column: column))
       }
     }
     return stops

@@ -93,7 +93,8 @@ enum SpanView {
       if i > 0 { labels.runs.append(StyledRun("  ")) }
       labels.runs.append(StyledRun(" \(keys[i]) ", Style(bold: true, reverse: true)))
       let shown = option.display == option.name ? option.name : "\(option.name) \(option.display)"
-      labels.runs.append(StyledRun(" " + shown, Style(bold: true, foreground: SpanEditor.color(of: option.name, in: question))))
+      labels.runs.append(
+        StyledRun(" " + shown, Style(bold: true, foreground: SpanEditor.color(of: option.name, in: question))))
     }
     var lines = StyledWrap.wrap(labels, width: width)
     let spans = state.textLayoutSpans

@@ -160,7 +160,8 @@ enum TaskSearch {
   static func highlight(_ screen: inout Screen, _ state: AppState, pane: Int, area: Rect, start: Int) {
     let search = state.taskSearch
     guard !search.hits.isEmpty, search.generation == state.layoutGeneration else { return }
-    for (i, hit) in search.hits.enumerated() where hit.pane == pane && hit.line >= start && hit.line < start + area.height {
+    for (i, hit) in search.hits.enumerated()
+    where hit.pane == pane && hit.line >= start && hit.line < start + area.height {
       let y = area.y + hit.line - start
       for dx in 0..<hit.length {
         let x = area.x + hit.column + dx

@@ -60,7 +60,9 @@ enum TextField {
     return []
   }
 
-  static func insert(_ c: Character, into text: inout [Character], at cursor: inout Int, question: Question, state: inout AppState) {
+  static func insert(
+    _ c: Character, into text: inout [Character], at cursor: inout Int, question: Question, state: inout AppState
+  ) {
     if let max = question.maxLength, text.count >= max {
       state.message = "At most \(max) characters."
       return

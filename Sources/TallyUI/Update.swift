@@ -350,7 +350,9 @@ public enum App {
   /// True when a question has an answer; a comparison with a strength also needs the strength after a/b.
   static func isAnswered(_ question: Question, _ answers: JSONObject) -> Bool {
     guard let answer = answers[question.name] else { return false }
-    if question.kind == .comparison && question.strength, let winner = answer.stringValue, winner == "a" || winner == "b" {
+    if question.kind == .comparison && question.strength, let winner = answer.stringValue,
+      winner == "a" || winner == "b"
+    {
       return answers[question.strengthName] != nil
     }
     return true
@@ -692,7 +694,8 @@ public enum App {
     if state.session.phase == .exam && state.practice.recorded && loaded.task != nil {
       state.message = examClosedMessage
     } else if loaded.previous?.type == .skip {
-      state.message = "You skipped this task\(loaded.previous?.skipReason.map { " (“\($0)”)" } ?? ""). Answer it now, or → to move on."
+      state.message =
+        "You skipped this task\(loaded.previous?.skipReason.map { " (“\($0)”)" } ?? ""). Answer it now, or → to move on."
     } else if loaded.previous != nil {
       state.message = "Already answered: Enter keeps it, or choose again to change it."
     } else if draft.fromPrediction {

@@ -146,8 +146,9 @@ if fileSize(logPath) == 0 {
     ).jsonLine
   }
 }
-print("data: \(lines) lines, \(fileSize(dataPath) / 1_000_000) MB; log: \(fileSize(logPath) / 1_000_000) MB"
-  + " (prepared in \(fmt(monotonic() - t0, 1)) s)")
+print(
+  "data: \(lines) lines, \(fileSize(dataPath) / 1_000_000) MB; log: \(fileSize(logPath) / 1_000_000) MB"
+    + " (prepared in \(fmt(monotonic() - t0, 1)) s)")
 
 /// Start-up to the first frame: load project, index data, read the log, find the first task, render it.
 func firstFrame(_ folder: String) -> (seconds: Double, position: Int) {
@@ -168,8 +169,9 @@ func firstFrame(_ folder: String) -> (seconds: Double, position: Int) {
 var firstTimes: [Double] = []
 for _ in 0..<runs { firstTimes.append(firstFrame(fresh).seconds) }
 let peakAfterFirst = peakMemoryMB()
-print("first task drawn (fresh project, \(runs) runs): median \(fmt(percentile(firstTimes, 0.5))) s,"
-  + " max \(fmt(firstTimes.max() ?? 0)) s; peak memory \(fmt(peakAfterFirst, 1)) MB  [target < 1 s, < 300 MB]")
+print(
+  "first task drawn (fresh project, \(runs) runs): median \(fmt(percentile(firstTimes, 0.5))) s,"
+    + " max \(fmt(firstTimes.max() ?? 0)) s; peak memory \(fmt(peakAfterFirst, 1)) MB  [target < 1 s, < 300 MB]")
 
 do {
   let start = monotonic()
@@ -185,9 +187,10 @@ for _ in 0..<runs {
   resumeTimes.append(result.seconds)
   resumePosition = result.position
 }
-print("resume with a \(lines)-record log (\(runs) runs): median \(fmt(percentile(resumeTimes, 0.5))) s,"
-  + " max \(fmt(resumeTimes.max() ?? 0)) s; resumed at position \(resumePosition + 1);"
-  + " peak memory \(fmt(peakMemoryMB(), 1)) MB  [target < 2 s]")
+print(
+  "resume with a \(lines)-record log (\(runs) runs): median \(fmt(percentile(resumeTimes, 0.5))) s,"
+    + " max \(fmt(resumeTimes.max() ?? 0)) s; resumed at position \(resumePosition + 1);"
+    + " peak memory \(fmt(peakMemoryMB(), 1)) MB  [target < 2 s]")
 
 // Key to frame at 200×60 with a 20 KB task.
 var rng = SplitMix64(seed: 7)
@@ -202,7 +205,8 @@ var state = AppState(session: session, width: 200, height: 60, handled: [:], now
 _ = App.update(
   &state,
   Input(
-    .loaded(LoadedTask(position: 0, task: LabelTask(id: "big", line: 1, fields: JSONObject([("lang", "en")]), text: bigText))),
+    .loaded(
+      LoadedTask(position: 0, task: LabelTask(id: "big", line: 1, fields: JSONObject([("lang", "en")]), text: bigText))),
     time: 1000))
 /// Sends `keys` round-robin through update and render, double-buffered as in the runner, and prints the
 /// median, p99 and max of key-to-frame (and of update alone).
@@ -226,14 +230,19 @@ func measureKeys(_ state: inout AppState, keys: [Key], iterations: Int, label: S
     updateSamples.append(mid - start)
     checksum &+= screen.cells.count
   }
-  print("\(label) (\(iterations) keys): median \(fmt(percentile(samples, 0.5) * 1e6, 1)) µs,"
-    + " p99 \(fmt(percentile(samples, 0.99) * 1e6, 1)) µs, max \(fmt((samples.max() ?? 0) * 1e6, 1)) µs  [target p99 < 1000 µs]")
-  print("  of which update: median \(fmt(percentile(updateSamples, 0.5) * 1e6, 1)) µs, p99 \(fmt(percentile(updateSamples, 0.99) * 1e6, 1)) µs")
+  print(
+    "\(label) (\(iterations) keys): median \(fmt(percentile(samples, 0.5) * 1e6, 1)) µs,"
+      + " p99 \(fmt(percentile(samples, 0.99) * 1e6, 1)) µs, max \(fmt((samples.max() ?? 0) * 1e6, 1)) µs  [target p99 < 1000 µs]"
+  )
+  print(
+    "  of which update: median \(fmt(percentile(updateSamples, 0.5) * 1e6, 1)) µs, p99 \(fmt(percentile(updateSamples, 0.99) * 1e6, 1)) µs"
+  )
   if checksum == 0 { print("(no frames)") }
 }
 
 measureKeys(
-  &state, keys: [.char("1"), .down, .char("2"), .pageDown, .char("1"), .up, .char("d"), .pageUp, .char("2"), .char("d")],
+  &state,
+  keys: [.char("1"), .down, .char("2"), .pageDown, .char("1"), .up, .char("d"), .pageUp, .char("2"), .char("d")],
   iterations: 20_000, label: "key to frame, 200×60, 20 KB text")
 
 // A 20 KB span task with 200 spans: cursor moves, jumps between spans and relabels (each relabel re-wraps).
@@ -263,7 +272,8 @@ measureKeys(
 var compareSpec = CompareSpec()
 compareSpec.randomizeSides = false
 var compareSession = SessionInfo(
-  projectName: "bench", projectFolder: "bench", questions: [
+  projectName: "bench", projectFolder: "bench",
+  questions: [
     { () -> Question in
       var q = Question(name: "overall", kind: .comparison, options: Question.comparisonOptions(bothBad: true))
       q.strength = true
@@ -276,13 +286,17 @@ let responseA = sentence(&rng, bytes: 10_000)
 let responseB = sentence(&rng, bytes: 10_000)
 let pairTask = LabelTask(
   id: "pair", line: 1,
-  fields: JSONObject([("prompt", "Compare these."), ("response_a", .string(responseA)), ("response_b", .string(responseB))]),
+  fields: JSONObject([
+    ("prompt", "Compare these."), ("response_a", .string(responseA)), ("response_b", .string(responseB)),
+  ]),
   text: "Compare these.")
 _ = App.update(&compareState, Input(.loaded(LoadedTask(position: 0, task: pairTask)), time: 1000))
 _ = App.update(&compareState, Input(.key(.char("w")), time: 1000))  // the word diff, computed once per task
 measureKeys(
   &compareState,
-  keys: [.char("j"), .char("J"), .char("]"), .pageDown, .char("K"), .char("["), .char("k"), .pageUp, .char("w"), .char("w")],
+  keys: [
+    .char("j"), .char("J"), .char("]"), .pageDown, .char("K"), .char("["), .char("k"), .pageUp, .char("w"), .char("w"),
+  ],
   iterations: 20_000, label: "key to frame, 200×60, side by side, two 10 KB responses")
 
 var diffTimes: [Double] = []
@@ -291,4 +305,5 @@ for _ in 0..<5 {
   _ = WordDiff.changes(responseA, responseB)
   diffTimes.append(monotonic() - start)
 }
-print("word diff of the two 10 KB responses (once per task, on `w`): median \(fmt(percentile(diffTimes, 0.5) * 1e3, 2)) ms")
+print(
+  "word diff of the two 10 KB responses (once per task, on `w`): median \(fmt(percentile(diffTimes, 0.5) * 1e3, 2)) ms")

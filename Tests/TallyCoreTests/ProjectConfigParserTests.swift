@@ -62,7 +62,8 @@ import Testing
     let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "p/tally.yaml")
     #expect(config == nil)
     let messages = diagnostics.map(\.description)
-    #expect(messages.contains("p/tally.yaml:2: error: unknown project key `text_feild`\n  fix: did you mean `text_field`?"))
+    #expect(
+      messages.contains("p/tally.yaml:2: error: unknown project key `text_feild`\n  fix: did you mean `text_field`?"))
     #expect(messages.contains("p/tally.yaml:6: error: unknown question key `optoins`\n  fix: did you mean `options`?"))
     #expect(messages.contains { $0.hasPrefix("p/tally.yaml:4: error: question `label` has no `options`") })
   }
@@ -95,7 +96,8 @@ import Testing
   }
 
   @Test func yamlSyntaxErrorsNameTheLine() {
-    let (config, diagnostics) = ProjectConfigParser.parse("data: x.jsonl\nquestions:\n  - name: [unclosed\n", file: "y.yaml")
+    let (config, diagnostics) = ProjectConfigParser.parse(
+      "data: x.jsonl\nquestions:\n  - name: [unclosed\n", file: "y.yaml")
     #expect(config == nil)
     #expect(diagnostics.count == 1)
     #expect(diagnostics[0].line != nil)
@@ -146,7 +148,9 @@ import Testing
       shownAt: 1_795_000_000, submittedAt: 1_795_000_003.5, activeSeconds: 3.5, guidelinesVersion: "sha256:ab",
       tool: "tally 0.1.0", supersedes: "0190-w", acceptedPrediction: false)
     let line = record.jsonLine
-    #expect(line.hasPrefix(#"{"v":1,"id":"0190-x","type":"answer","task":"t1","line":3,"annotator":"ana","answers":{"q":["a","b"]}"#))
+    #expect(
+      line.hasPrefix(
+        #"{"v":1,"id":"0190-x","type":"answer","task":"t1","line":3,"annotator":"ana","answers":{"q":["a","b"]}"#))
     #expect(try LabelRecord(json: JSONParser.parse(line)) == record)
   }
 }
@@ -164,9 +168,15 @@ import Testing
   }
 
   @Test func taxonomyPredictionsAsPathLeafNameOrSlashes() {
-    #expect(Prediction.answers(for: task(["billing", "refunds", "full"]), questions: [topics])["topic"] == ["billing", "refunds", "full"])
+    #expect(
+      Prediction.answers(for: task(["billing", "refunds", "full"]), questions: [topics])["topic"] == [
+        "billing", "refunds", "full",
+      ])
     #expect(Prediction.answers(for: task("full"), questions: [topics])["topic"] == ["billing", "refunds", "full"])
-    #expect(Prediction.answers(for: task("billing/refunds/full"), questions: [topics])["topic"] == ["billing", "refunds", "full"])
+    #expect(
+      Prediction.answers(for: task("billing/refunds/full"), questions: [topics])["topic"] == [
+        "billing", "refunds", "full",
+      ])
     // A branch is only an answer when the question allows branches.
     #expect(Prediction.answers(for: task("refunds"), questions: [topics]).isEmpty)
     var branches = topics
@@ -175,15 +185,19 @@ import Testing
   }
 
   @Test func predictionsKeyedByQuestion() {
-    let urgency = Question(name: "urgency", kind: .single, options: [AnswerOption(name: "low"), AnswerOption(name: "high")])
+    let urgency = Question(
+      name: "urgency", kind: .single, options: [AnswerOption(name: "low"), AnswerOption(name: "high")])
     let prediction: JSONValue = .object(JSONObject([("urgency", "high"), ("topic", "other"), ("nope", "x")]))
-    #expect(Prediction.answers(for: task(prediction), questions: [topics, urgency]) == JSONObject([("topic", ["other"]), ("urgency", "high")]))
+    #expect(
+      Prediction.answers(for: task(prediction), questions: [topics, urgency])
+        == JSONObject([("topic", ["other"]), ("urgency", "high")]))
   }
 }
 
 @Suite struct RatingConfigTests {
   @Test func aRatingBecomesOneOptionPerValueWithLabelledEnds() throws {
-    let yaml = "data: d.jsonl\nquestions:\n  - name: quality\n    type: rating\n    scale: 10\n    low: Poor\n    high: Excellent\n"
+    let yaml =
+      "data: d.jsonl\nquestions:\n  - name: quality\n    type: rating\n    scale: 10\n    low: Poor\n    high: Excellent\n"
     let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "t.yaml")
     #expect(diagnostics.isEmpty)
     let question = try #require(config?.questions.first)
@@ -195,9 +209,12 @@ import Testing
   }
 
   @Test func aRatingNeedsAScaleFromTwoToTen() {
-    let (_, missing) = ProjectConfigParser.parse("data: d.jsonl\nquestions:\n  - name: q\n    type: rating\n", file: "t.yaml")
-    #expect(missing.map(\.description) == ["t.yaml:3: error: rating `q` needs a `scale`\n  fix: add `scale: 5` (2 to 10)"])
-    let (_, big) = ProjectConfigParser.parse("data: d.jsonl\nquestions:\n  - name: q\n    type: rating\n    scale: 11\n", file: "t.yaml")
+    let (_, missing) = ProjectConfigParser.parse(
+      "data: d.jsonl\nquestions:\n  - name: q\n    type: rating\n", file: "t.yaml")
+    #expect(
+      missing.map(\.description) == ["t.yaml:3: error: rating `q` needs a `scale`\n  fix: add `scale: 5` (2 to 10)"])
+    let (_, big) = ProjectConfigParser.parse(
+      "data: d.jsonl\nquestions:\n  - name: q\n    type: rating\n    scale: 11\n", file: "t.yaml")
     #expect(big.map(\.message) == ["`scale` must be a whole number from 2 to 10"])
   }
 

@@ -29,11 +29,13 @@ struct QualityRulesTests {
     config.sameAnswerRun = 0
     var tracker = QualityTracker(config: config)
     let questions = [Self.sentiment]
-    #expect(tracker.flags(answers: answer("pos"), questions: questions, activeSeconds: 0.4, minimumSeconds: 2) == [.tooFast])
+    #expect(
+      tracker.flags(answers: answer("pos"), questions: questions, activeSeconds: 0.4, minimumSeconds: 2) == [.tooFast])
     #expect(tracker.flags(answers: answer("pos"), questions: questions, activeSeconds: 2.0, minimumSeconds: 2).isEmpty)
     var pauses: [Bool] = []
     for fast in [true, false, true, false, false, true, true, true] {
-      pauses.append(tracker.record(answers: answer("pos"), questions: questions, tooFast: fast, goldCorrect: nil).slowDownPause)
+      pauses.append(
+        tracker.record(answers: answer("pos"), questions: questions, tooFast: fast, goldCorrect: nil).slowDownPause)
     }
     // Fast answers 1, 3 and 6 are never 3 within 5; the 7th makes 3, 6, 7: a pause, and the window starts over.
     #expect(pauses == [false, false, false, false, false, false, true, false])
@@ -60,15 +62,22 @@ struct QualityRulesTests {
     // A data set that is 95% `yes` makes long runs of `yes` expected: 12 in a row is not flagged.
     var skewed = QualityTracker(config: config)
     for i in 0..<200 {
-      _ = skewed.record(answers: answer(i % 20 == 0 ? "no" : "yes"), questions: questions, tooFast: false, goldCorrect: nil)
+      _ = skewed.record(
+        answers: answer(i % 20 == 0 ? "no" : "yes"), questions: questions, tooFast: false, goldCorrect: nil)
     }
     _ = skewed.record(answers: answer("no"), questions: questions, tooFast: false, goldCorrect: nil)
-    for _ in 0..<11 { _ = skewed.record(answers: answer("yes"), questions: questions, tooFast: false, goldCorrect: nil) }
-    #expect(!skewed.flags(answers: answer("yes"), questions: questions, activeSeconds: 10, minimumSeconds: 1).contains(.sameAnswerRun))
+    for _ in 0..<11 {
+      _ = skewed.record(answers: answer("yes"), questions: questions, tooFast: false, goldCorrect: nil)
+    }
+    #expect(
+      !skewed.flags(answers: answer("yes"), questions: questions, activeSeconds: 10, minimumSeconds: 1).contains(
+        .sameAnswerRun))
     // ... but a run of the rare `no` is.
     var rare = skewed
     for _ in 0..<7 { _ = rare.record(answers: answer("no"), questions: questions, tooFast: false, goldCorrect: nil) }
-    #expect(rare.flags(answers: answer("no"), questions: questions, activeSeconds: 10, minimumSeconds: 1).contains(.sameAnswerRun))
+    #expect(
+      rare.flags(answers: answer("no"), questions: questions, activeSeconds: 10, minimumSeconds: 1).contains(
+        .sameAnswerRun))
   }
 
   @Test func goldAccuracyBelowTheThresholdPausesFlagsAndRecovers() {
@@ -87,8 +96,9 @@ struct QualityRulesTests {
 
     var below = QualityTracker(config: config)
     for correct in [false, false, false, false] { _ = below.recordGold(correct) }
-    #expect(below.flags(answers: answer("pos"), questions: [Self.sentiment], activeSeconds: 10, minimumSeconds: 1)
-      == [.belowGoldThreshold])
+    #expect(
+      below.flags(answers: answer("pos"), questions: [Self.sentiment], activeSeconds: 10, minimumSeconds: 1)
+        == [.belowGoldThreshold])
   }
 
   @Test func replayCountsFirstLabelingAnswersOnly() {
@@ -123,8 +133,10 @@ struct QualityRulesTests {
     let free = Question(name: "note", kind: .text, options: [])
     let questions = [Self.sentiment, tags, rating, free]
     let gold = try GoldAnswer.read(
-      task([("gold", .object(JSONObject([("label", "neg"), ("tags", ["c", "a"]), ("stars", 4), ("note", "Too Late ")]))),
-        ("explanation", "Sarcasm.")]),
+      task([
+        ("gold", .object(JSONObject([("label", "neg"), ("tags", ["c", "a"]), ("stars", 4), ("note", "Too Late ")]))),
+        ("explanation", "Sarcasm."),
+      ]),
       questions: questions
     ).get()
     #expect(gold.explanation == "Sarcasm.")
@@ -165,7 +177,9 @@ struct QualityRulesTests {
     #expect(!gold.isMatched(by: given([(7, 13, "PER"), (22, 27, "LOC")]), questions: [entities], spanOverlap: 0.5))
     #expect(gold.isMatched(by: given([(7, 13, "PER"), (22, 27, "LOC")]), questions: [entities], spanOverlap: 0.4))
     #expect(!gold.isMatched(by: given([(0, 13, "LOC"), (22, 27, "LOC")]), questions: [entities], spanOverlap: 0.5))
-    #expect(!gold.isMatched(by: given([(0, 13, "PER"), (22, 27, "LOC"), (14, 21, "PER")]), questions: [entities], spanOverlap: 0.5))
+    #expect(
+      !gold.isMatched(
+        by: given([(0, 13, "PER"), (22, 27, "LOC"), (14, 21, "PER")]), questions: [entities], spanOverlap: 0.5))
     // An empty list is a gold answer: nothing to mark.
     let none = try GoldAnswer.read(task([("gold", [])]), questions: [entities]).get()
     #expect(none.isMatched(by: given([]), questions: [entities], spanOverlap: 0.5))
@@ -259,7 +273,8 @@ struct QualitySettingsTests {
   }
 
   @Test func defaultsApplyWithoutTheSection() throws {
-    let (config, _) = ProjectConfigParser.parse("data: d.jsonl\nquestions:\n  - name: l\n    options: [a, b]\n", file: "t")
+    let (config, _) = ProjectConfigParser.parse(
+      "data: d.jsonl\nquestions:\n  - name: l\n    options: [a, b]\n", file: "t")
     #expect(try #require(config).quality == QualityConfig())
   }
 

@@ -63,11 +63,15 @@ import Testing
     // A window without a count does nothing: said so.
     let yaml = "data: d.jsonl\nquestions:\n  - name: q\n    options: [a, b]\nquality:\n  too_fast_window: 4\n"
     let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
-    #expect(diagnostics.map(\.message) == ["`too_fast_window` has no effect: the slow-down pause is off until `too_fast_count` is set"])
+    #expect(
+      diagnostics.map(\.message) == [
+        "`too_fast_window` has no effect: the slow-down pause is off until `too_fast_count` is set"
+      ])
   }
 
   @Test func multiChoiceIsOptionalUnlessRequired() throws {
-    let yaml = "data: d.jsonl\nquestions:\n  - name: m\n    type: multi\n    options: [a, b]\n  - name: r\n    type: multi\n    required: true\n    options: [a, b]\n  - name: s\n    options: [a, b]\n"
+    let yaml =
+      "data: d.jsonl\nquestions:\n  - name: m\n    type: multi\n    options: [a, b]\n  - name: r\n    type: multi\n    required: true\n    options: [a, b]\n  - name: s\n    options: [a, b]\n"
     let (config, _) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
     #expect(config?.questions.map(\.required) == [false, true, true])
   }

@@ -19,9 +19,13 @@ import Testing
   }
 
   @Test func spansRoundTripAndSortInDocumentOrder() {
-    let spans = [Span(start: 9, end: 12, label: "LOC", text: "Rom"), Span(start: 0, end: 4, label: "PER", text: "Anna")]
+    let spans = [
+      Span(start: 9, end: 12, label: "LOC", text: "Rom"), Span(start: 0, end: 4, label: "PER", text: "Anna"),
+    ]
     let answer = Span.answer(spans)
-    #expect(answer.serialized() == #"[{"start":0,"end":4,"label":"PER","text":"Anna"},{"start":9,"end":12,"label":"LOC","text":"Rom"}]"#)
+    #expect(
+      answer.serialized()
+        == #"[{"start":0,"end":4,"label":"PER","text":"Anna"},{"start":9,"end":12,"label":"LOC","text":"Rom"}]"#)
     #expect(Span.list(answer) == Span.sorted(spans))
     #expect(Span(json: .object(JSONObject([("start", 3), ("end", 3), ("label", "X")]))) == nil)
     #expect(Span(start: 0, end: 4, label: "A", text: "").overlaps(Span(start: 3, end: 5, label: "B", text: "")))
@@ -31,7 +35,8 @@ import Testing
   @Test func bioTagsTokensAndReportsOverlaps() {
     let text = "Ms. Anna Berg-Lund visited New York."
     let spans = [
-      Span(start: 4, end: 18, label: "PER", text: "Anna Berg-Lund"), Span(start: 27, end: 35, label: "LOC", text: "New York"),
+      Span(start: 4, end: 18, label: "PER", text: "Anna Berg-Lund"),
+      Span(start: 27, end: 35, label: "LOC", text: "New York"),
     ]
     let (out, overlapping) = BIO.tag(text: text, spans: spans)
     #expect(!overlapping)
@@ -41,13 +46,19 @@ import Testing
         "York\tI-LOC", ".\tO",
       ])
     // Two adjacent spans of one label start two entities.
-    let twice = BIO.tag(text: "Anna Berg", spans: [
-      Span(start: 0, end: 4, label: "PER", text: "Anna"), Span(start: 5, end: 9, label: "PER", text: "Berg"),
-    ])
+    let twice = BIO.tag(
+      text: "Anna Berg",
+      spans: [
+        Span(start: 0, end: 4, label: "PER", text: "Anna"), Span(start: 5, end: 9, label: "PER", text: "Berg"),
+      ])
     #expect(twice.0 == "Anna\tB-PER\nBerg\tB-PER\n")
-    #expect(BIO.tag(text: "ab cd", spans: [
-      Span(start: 0, end: 5, label: "A", text: "ab cd"), Span(start: 3, end: 5, label: "B", text: "cd"),
-    ]).overlapping)
+    #expect(
+      BIO.tag(
+        text: "ab cd",
+        spans: [
+          Span(start: 0, end: 5, label: "A", text: "ab cd"), Span(start: 3, end: 5, label: "B", text: "cd"),
+        ]
+      ).overlapping)
   }
 
   @Test func wordDiffFindsTheChangedWords() {
@@ -80,7 +91,10 @@ import Testing
       """
     let (config, diagnostics) = ProjectConfigParser.parse(yaml, file: "t.yaml")
     #expect(config == nil)
-    #expect(diagnostics.map(\.message) == ["unknown compare key `prompt_feild`", "hotkey `v` moves or selects in span questions"])
+    #expect(
+      diagnostics.map(\.message) == [
+        "unknown compare key `prompt_feild`", "hotkey `v` moves or selects in span questions",
+      ])
     #expect(diagnostics.first?.fix == "did you mean `prompt_field`?")
 
     let good = """

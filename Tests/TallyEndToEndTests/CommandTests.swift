@@ -17,7 +17,8 @@ import Testing
     for sample in samples {
       let result = try TmuxSession.run([TmuxSession.tallyBinary, "validate", "SampleData/" + sample], directory: root)
       #expect(result.status == 0, "\(sample): \(result.output)")
-      #expect(result.output.contains("0 malformed, 0 duplicate ids; 0 error(s), 0 warning(s)"), "\(sample): \(result.output)")
+      #expect(
+        result.output.contains("0 malformed, 0 duplicate ids; 0 error(s), 0 warning(s)"), "\(sample): \(result.output)")
     }
   }
 
@@ -38,7 +39,9 @@ import Testing
     let ids = Set(records.compactMap { $0?["id"] as? String })
     #expect(ids.count == 600)
     for name in ["a", "b"] {
-      let tasks = records.compactMap { $0 }.filter { $0["annotator"] as? String == name }.compactMap { $0["task"] as? String }
+      let tasks = records.compactMap { $0 }.filter { $0["annotator"] as? String == name }.compactMap {
+        $0["task"] as? String
+      }
       #expect(tasks == (0..<300).map { "task-\($0)" }, "\(name)'s records are out of order or missing")
     }
   }
@@ -65,7 +68,10 @@ import Testing
       {"id": "4", "text": "bad prediction", "prediction": "zzz"}
 
       """)
-    try folder.write("p/labels/ann.jsonl", #"{"v":1,"id":"r1","type":"answer","task":"1","annotator":"ann","answers":{"label":"a"},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"# + "\n" + #"{"v":1,"id":"r2","ty"#)
+    try folder.write(
+      "p/labels/ann.jsonl",
+      #"{"v":1,"id":"r1","type":"answer","task":"1","annotator":"ann","answers":{"label":"a"},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"#
+        + "\n" + #"{"v":1,"id":"r2","ty"#)
     let result = try tally(["validate", "p"], in: folder)
     #expect(result.status == 1)
     let out = result.output
@@ -121,15 +127,22 @@ import Testing
           options: [x, y]
 
       """)
-    try folder.write("p/data.jsonl", #"{"id":"t1","text":"Refund, please","lang":"en"}"# + "\n" + #"{"id":"t2","text":"Hi \"there\"","lang":"fr"}"# + "\n")
-    func line(_ id: String, _ task: String, _ who: String, _ answers: String, _ time: String, type: String = "answer", extra: String = "") -> String {
+    try folder.write(
+      "p/data.jsonl",
+      #"{"id":"t1","text":"Refund, please","lang":"en"}"# + "\n" + #"{"id":"t2","text":"Hi \"there\"","lang":"fr"}"#
+        + "\n")
+    func line(
+      _ id: String, _ task: String, _ who: String, _ answers: String, _ time: String, type: String = "answer",
+      extra: String = ""
+    ) -> String {
       #"{"v":1,"id":"\#(id)","type":"\#(type)","task":"\#(task)","annotator":"\#(who)","answers":\#(answers),"submitted_at":"2026-11-23T10:00:0\#(time).000Z","tool":"t"\#(extra)}"#
     }
     try folder.write(
       "p/labels/ann.jsonl",
       [
         line("r1", "t1", "ann", #"{"topic":["billing","invoices"],"tags":["x"]}"#, "1"),
-        line("r2", "t1", "ann", #"{"topic":["billing","refunds"],"tags":["x","y"]}"#, "2", extra: #","supersedes":"r1""#),
+        line(
+          "r2", "t1", "ann", #"{"topic":["billing","refunds"],"tags":["x","y"]}"#, "2", extra: #","supersedes":"r1""#),
         line("r3", "t2", "ann", "{}", "3", type: "skip", extra: #","skip_reason":"not sure""#),
       ].joined(separator: "\n") + "\n")
     try folder.write("p/labels/bob.jsonl", line("r4", "t1", "bob", #"{"topic":["other"]}"#, "4") + "\n")
@@ -138,7 +151,8 @@ import Testing
     #expect(jsonl.status == 0)
     let rows = jsonl.output.split(separator: "\n").map(String.init)
     #expect(rows.count == 3)
-    #expect(rows[0].hasPrefix(#"{"id":"t1","annotator":"ann","answers":{"topic":["billing","refunds"],"tags":["x","y"]},"#))
+    #expect(
+      rows[0].hasPrefix(#"{"id":"t1","annotator":"ann","answers":{"topic":["billing","refunds"],"tags":["x","y"]},"#))
     #expect(rows[0].hasSuffix(#""record":"r2","data":{"id":"t1","text":"Refund, please","lang":"en"}}"#))
     #expect(rows[1].hasPrefix(#"{"id":"t1","annotator":"bob","answers":{"topic":["other"]}"#))
     #expect(rows[2].contains(#""id":"t2","annotator":"ann","answers":{},"skipped":true,"skip_reason":"not sure""#))
@@ -147,7 +161,10 @@ import Testing
     #expect(csv.status == 0)
     let text = try folder.read("out.csv")
     let csvRows = text.components(separatedBy: "\r\n")
-    #expect(csvRows[0] == "id,annotator,skipped,skip_reason,topic,tags,submitted_at,active_seconds,guidelines_version,record,data.id,data.text,data.lang")
+    #expect(
+      csvRows[0]
+        == "id,annotator,skipped,skip_reason,topic,tags,submitted_at,active_seconds,guidelines_version,record,data.id,data.text,data.lang"
+    )
     #expect(csvRows[1] == #"t1,ann,,,billing/refunds,x|y,2026-11-23T10:00:02.000Z,,,r2,t1,"Refund, please",en"#)
     #expect(csvRows[2] == "t1,bob,,,other,,2026-11-23T10:00:04.000Z,,,r4,t1,\"Refund, please\",en")
     #expect(csvRows[3] == #"t2,ann,true,not sure,,,2026-11-23T10:00:03.000Z,,,r3,t2,"Hi ""there""",fr"#)

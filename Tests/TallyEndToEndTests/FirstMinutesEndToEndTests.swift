@@ -115,7 +115,8 @@ struct FirstMinutesEndToEndTests {
     #expect(answers.map { $0["task"] as? String } == ["r1", "r2"])
     #expect(answers.map { ($0["answers"] as? [String: Any])?["label"] as? String } == ["very_good", "thumbs_up_sign"])
     // The JSONL beside it is its own project, not this one.
-    let jsonl = try TmuxSession(command: "\(TmuxSession.tallyBinary) label reviews.jsonl --labels a,b --annotator qs", directory: folder.path)
+    let jsonl = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label reviews.jsonl --labels a,b --annotator qs", directory: folder.path)
     try jsonl.waitFor("from the jsonl file")
     try jsonl.send("q")
     try jsonl.waitFor("TALLY-EXIT=0")
@@ -145,8 +146,10 @@ struct FirstMinutesEndToEndTests {
     let folder = try project()
     try folder.write(
       "p/tally.yaml",
-      "data: data.jsonl\nguidelines: guide.md\nquestions:\n  - name: q\n    options: [x, y, z]\n  - name: note\n    type: text\n")
-    let session = try TmuxSession(command: "\(TmuxSession.tallyBinary) label p --annotator typist", directory: folder.path)
+      "data: data.jsonl\nguidelines: guide.md\nquestions:\n  - name: q\n    options: [x, y, z]\n  - name: note\n    type: text\n"
+    )
+    let session = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label p --annotator typist", directory: folder.path)
     try session.waitFor("Guide")
     try session.send("g")
     try session.waitFor("first")
@@ -214,12 +217,16 @@ struct FirstMinutesEndToEndTests {
       "p/d.jsonl", (1...5).map { #"{"id":"\#($0)","body":"text number \#($0)"}"# }.joined(separator: "\n") + "\n")
     func record(_ id: String, _ task: String, _ time: String, supersedes: String? = nil) -> String {
       let sup = supersedes.map { #","supersedes":"\#($0)""# } ?? ""
-      return #"{"v":1,"id":"\#(id)","type":"answer","task":"\#(task)","annotator":"ana","answers":{"q":"x"},"submitted_at":"2026-11-23T10:00:0\#(time).000Z","tool":"t"\#(sup)}"#
+      return
+        #"{"v":1,"id":"\#(id)","type":"answer","task":"\#(task)","annotator":"ana","answers":{"q":"x"},"submitted_at":"2026-11-23T10:00:0\#(time).000Z","tool":"t"\#(sup)}"#
     }
     try folder.write(
       "p/labels/ana.jsonl",
-      [record("a1", "1", "1"), record("a2", "2", "2"), record("a3", "1", "3"), record("a4", "2", "4", supersedes: "a2")]
-        .joined(separator: "\n") + "\n")
+      [
+        record("a1", "1", "1"), record("a2", "2", "2"), record("a3", "1", "3"),
+        record("a4", "2", "4", supersedes: "a2"),
+      ]
+      .joined(separator: "\n") + "\n")
     let result = try tally(["validate", "p"], in: folder)
     #expect(result.status == 1)
     let out = result.output

@@ -48,7 +48,8 @@ struct LabelingEndToEndTests {
   }
 
   func exportLines(_ folder: TemporaryFolder) throws -> [[String: Any]] {
-    let result = try TmuxSession.run([TmuxSession.tallyBinary, "export", "project", "--format", "jsonl"], directory: folder.path)
+    let result = try TmuxSession.run(
+      [TmuxSession.tallyBinary, "export", "project", "--format", "jsonl"], directory: folder.path)
     #expect(result.status == 0, "export failed: \(result.output)")
     return result.output.split(separator: "\n").compactMap { line in
       try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -158,7 +159,8 @@ struct LabelingEndToEndTests {
   @Test func tinyTerminalAsksToEnlarge() throws {
     let folder = try makeProject()
     let session = try TmuxSession(
-      command: "\(TmuxSession.tallyBinary) label project --annotator tiny", directory: folder.path, width: 40, height: 10)
+      command: "\(TmuxSession.tallyBinary) label project --annotator tiny", directory: folder.path, width: 40,
+      height: 10)
     try session.waitFor("Enlarge the terminal")
     try session.send("q")
     try session.waitFor("TALLY-EXIT=0")
@@ -169,7 +171,8 @@ struct LabelingEndToEndTests {
       let folder = try makeProject()
       let binary = TmuxSession.tallyBinary
       let session = try TmuxSession(
-        command: "sh -c 'stty -g > before.txt; \(binary) label project --annotator sig; s=$?; stty -g > after.txt; exit $s'",
+        command:
+          "sh -c 'stty -g > before.txt; \(binary) label project --annotator sig; s=$?; stty -g > after.txt; exit $s'",
         directory: folder.path)
       try session.waitFor("Sentiment guide")
       let shell = try #require(try session.programPID())
@@ -179,7 +182,9 @@ struct LabelingEndToEndTests {
       kill(pid, signal)
       let screen = try session.waitFor("TALLY-EXIT=")
       #expect(screen.contains("TALLY-EXIT=\(128 + signal)"))
-      #expect(try folder.read("before.txt") == (try folder.read("after.txt")), "terminal modes not restored after signal \(signal)")
+      #expect(
+        try folder.read("before.txt") == (try folder.read("after.txt")),
+        "terminal modes not restored after signal \(signal)")
     }
   }
 
@@ -222,7 +227,10 @@ struct LabelingEndToEndTests {
 
   @Test func quickStartFreeTextWithWideCharactersKillResumeExport() throws {
     let folder = try TemporaryFolder()
-    try folder.write("titles.jsonl", #"{"id":"a","text":"Write a title"}"# + "\n" + #"{"id":"b","text":"Another one"}"# + "\n" + #"{"id":"c","text":"Last"}"# + "\n")
+    try folder.write(
+      "titles.jsonl",
+      #"{"id":"a","text":"Write a title"}"# + "\n" + #"{"id":"b","text":"Another one"}"# + "\n"
+        + #"{"id":"c","text":"Last"}"# + "\n")
     let command = "\(TmuxSession.tallyBinary) label titles.jsonl --free-text --annotator writer"
     var first: TmuxSession? = try TmuxSession(command: command, directory: folder.path)
     guard let session = first else { return }
@@ -264,14 +272,23 @@ struct LabelingEndToEndTests {
 
   @Test func badLinesAreCountedOnScreenAndSkipped() throws {
     let folder = try TemporaryFolder()
-    try folder.write("d.jsonl", #"{"id":"1","text":"good one"}"# + "\n" + #"{"id":"2","text":"bro"# + "\n" + #"{"id":"1","text":"dup"}"# + "\n")
+    try folder.write(
+      "d.jsonl",
+      #"{"id":"1","text":"good one"}"# + "\n" + #"{"id":"2","text":"bro"# + "\n" + #"{"id":"1","text":"dup"}"# + "\n"
+        + #"{"id":"4","text":"last one"}"# + "\n")
     let session = try TmuxSession(
       command: "\(TmuxSession.tallyBinary) label d.jsonl --labels x,y --annotator bad", directory: folder.path)
     let screen = try session.waitFor("1 bad line, 1 duplicate id (tally validate)")
     #expect(screen.contains("good one"))
-    #expect(screen.contains("0/1 done"))
+    #expect(screen.contains("0/2 done"))
+    // The title counts the same tasks as the status bar: 2 that can be labeled, not the 4 lines.
+    #expect(screen.contains("1 of 2"), "\(screen)")
     try session.send("1")
     // The broken line is skipped; the duplicate id counts as already answered.
+    let last = try session.waitFor("last one")
+    #expect(last.contains("2 of 2"), "\(last)")
+    #expect(last.contains("1/2 done"))
+    try session.send("1")
     try session.waitFor("End of the queue")
     try session.send("q")
     try session.waitFor("TALLY-EXIT=0")

@@ -103,9 +103,13 @@ import Testing
     let lines = out.split(separator: "\n").map(String.init)
     let header = try #require(lines.firstIndex { $0.hasPrefix("annotator ") })
     #expect(lines[header] == "annotator  labeled  median s  too fast  gold  gold accuracy   runs  below  pauses  exam")
-    #expect(lines[header + 1] == "ann              3       4.0       33%     2  50% (9–91%)        2      0     1/0  passed 90%")
+    #expect(
+      lines[header + 1]
+        == "ann              3       4.0       33%     2  50% (9–91%)        2      0     1/0  passed 90%")
     #expect(lines[header + 2] == "bob              1       8.0        0%     1  100% (21–100%)     0      0     0/0  –")
-    #expect(lines[header + 3] == "total            4       5.0       25%     3  67% (21–94%)       2      0     1/0  1/1 passed")
+    #expect(
+      lines[header + 3]
+        == "total            4       5.0       25%     3  67% (21–94%)       2      0     1/0  1/1 passed")
     #expect(lines[header + 4].hasPrefix("labeled: tasks whose current answer is a label"))
     #expect(out.contains("95% Wilson interval"))
   }
@@ -158,7 +162,8 @@ import Testing
     // The data file stands for its quick-start project.
     let table = try tally(["quality", "d.jsonl"], in: folder)
     #expect(table.status == 0, "\(table.output)")
-    #expect(table.output.contains("ann              1       2.3        0%     0  –                 0      0     0/0  –"))
+    #expect(
+      table.output.contains("ann              1       2.3        0%     0  –                 0      0     0/0  –"))
     let json = try tally(["quality", "d.jsonl", "--json"], in: folder)
     let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
     let row = try #require((object?["annotators"] as? [[String: Any]])?.first)
@@ -193,7 +198,8 @@ import Testing
     #expect(rows[1].hasPrefix(#"{"id":"t1","annotator":"bob","answers":{"label":"neg"},"submitted_at""#))
     #expect(
       rows[2].hasPrefix(
-        #"{"id":"t2","annotator":"ann","answers":{"label":"pos"},"flags":["too_fast","same_answer_run"],"submitted_at""#))
+        #"{"id":"t2","annotator":"ann","answers":{"label":"pos"},"flags":["too_fast","same_answer_run"],"submitted_at""#
+      ))
     #expect(rows[3].hasPrefix(#"{"id":"t3","annotator":"ann","answers":{"label":"pos"},"flags":["same_answer_run"],"#))
     #expect(!rows.joined().contains(#""gold""#))
 

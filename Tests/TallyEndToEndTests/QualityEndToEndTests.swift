@@ -11,7 +11,8 @@ struct QualityEndToEndTests {
   func project(data: Int = 30, gold: Int = 0, quality: String, extra: String = "") throws -> TemporaryFolder {
     let folder = try TemporaryFolder()
     try folder.write(
-      "data.jsonl", (0..<data).map { #"{"id": "d\#($0)", "text": "Data text number \#($0)."}"# }.joined(separator: "\n") + "\n")
+      "data.jsonl",
+      (0..<data).map { #"{"id": "d\#($0)", "text": "Data text number \#($0)."}"# }.joined(separator: "\n") + "\n")
     if gold > 0 {
       try folder.write(
         "gold.jsonl",
@@ -107,7 +108,9 @@ struct QualityEndToEndTests {
   @Test func goldTasksAppearAtAboutTheRateAndNeverBackToBack() throws {
     let folder = try project(
       data: 60, gold: 40,
-      quality: "min_seconds: 0\ntoo_fast_count: 0\nsame_answer_run: 0\ngold: gold.jsonl\ngold_rate: 0.25\ngold_min_accuracy: 0")
+      quality:
+        "min_seconds: 0\ntoo_fast_count: 0\nsame_answer_run: 0\ngold: gold.jsonl\ngold_rate: 0.25\ngold_min_accuracy: 0"
+    )
     let session = try TmuxSession(command: "\(TmuxSession.tallyBinary) label . --annotator qa", directory: folder.path)
     let first = try session.waitFor("Data text number 0.")
     let total = try #require(first.range(of: #"1 of (\d+)"#, options: .regularExpression).map { String(first[$0]) })
@@ -137,7 +140,9 @@ struct QualityEndToEndTests {
   @Test func aWrongGoldAnswerShowsTheExpectedAnswerAndExplanation() throws {
     let folder = try project(
       data: 20, gold: 10,
-      quality: "min_seconds: 0\ntoo_fast_count: 0\nsame_answer_run: 0\ngold: gold.jsonl\ngold_rate: 0.5\ngold_feedback: explain\ngold_min_accuracy: 0")
+      quality:
+        "min_seconds: 0\ntoo_fast_count: 0\nsame_answer_run: 0\ngold: gold.jsonl\ngold_rate: 0.5\ngold_feedback: explain\ngold_min_accuracy: 0"
+    )
     let session = try TmuxSession(command: "\(TmuxSession.tallyBinary) label . --annotator qa", directory: folder.path)
     try session.waitFor("Data text number 0.")
     try answerUntil(session, "Not the expected answer", tries: 10)
@@ -189,27 +194,33 @@ struct QualityEndToEndTests {
 
   @Test func anExamGatesLabelingUntilItIsPassed() throws {
     let folder = try project(
-      data: 5, quality: "min_seconds: 0\ntoo_fast_count: 0\nexam: exam.jsonl\nexam_pass_mark: 0.75\nexam_required: true")
+      data: 5, quality: "min_seconds: 0\ntoo_fast_count: 0\nexam: exam.jsonl\nexam_pass_mark: 0.75\nexam_required: true"
+    )
     try folder.write(
       "exam.jsonl",
       (0..<4).map {
         #"{"id": "e\#($0)", "text": "Exam \#($0): the answer is \#($0 % 2 == 0 ? "pos" : "neg").", "gold": "\#($0 % 2 == 0 ? "pos" : "neg")"}"#
       }.joined(separator: "\n") + "\n")
-    let refused = try TmuxSession.run([TmuxSession.tallyBinary, "label", ".", "--annotator", "qa"], directory: folder.path)
+    let refused = try TmuxSession.run(
+      [TmuxSession.tallyBinary, "label", ".", "--annotator", "qa"], directory: folder.path)
     #expect(refused.status == 3)
     #expect(refused.output.contains("qa has not passed this project's exam yet"))
     #expect(refused.output.contains("tally train"))
 
     // A failed exam (2 of 4 < 75%) still does not open labeling.
-    let failing = try TmuxSession(command: "\(TmuxSession.tallyBinary) train . --exam --annotator qa", directory: folder.path)
+    let failing = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) train . --exam --annotator qa", directory: folder.path)
     try failing.waitFor("Exam 0: the answer is pos.")
     try failing.send("1", "1", "1", "1")
     try failing.waitFor("Exam not passed")
     try failing.send("q")
     try failing.waitFor("TALLY-EXIT=0")
-    #expect(try TmuxSession.run([TmuxSession.tallyBinary, "label", ".", "--annotator", "qa"], directory: folder.path).status == 3)
+    #expect(
+      try TmuxSession.run([TmuxSession.tallyBinary, "label", ".", "--annotator", "qa"], directory: folder.path).status
+        == 3)
 
-    let passing = try TmuxSession(command: "\(TmuxSession.tallyBinary) train . --exam --annotator qa", directory: folder.path)
+    let passing = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) train . --exam --annotator qa", directory: folder.path)
     try passing.waitFor("Exam 0: the answer is pos.")
     try passing.send("1", "2", "1", "2")
     let end = try passing.waitFor("Exam passed")
@@ -240,15 +251,20 @@ struct QualityEndToEndTests {
     // --min-seconds turns the slow-down pause on as well.
     #expect(
       yaml.contains(
-        "quality:\n  min_seconds: 3\n  too_fast_count: 3\n  too_fast_window: 5\n  gold: ../gold.jsonl\n  gold_rate: 0.5\n"),
+        "quality:\n  min_seconds: 3\n  too_fast_count: 3\n  too_fast_window: 5\n  gold: ../gold.jsonl\n  gold_rate: 0.5\n"
+      ),
       "\(yaml)")
     // Asking again with other settings is refused instead of silently changing the project.
     let other = try TmuxSession.run(
-      [TmuxSession.tallyBinary, "label", "data.jsonl", "--labels", "pos,neg", "--gold-rate", "0.2", "--gold", "gold.jsonl"],
+      [
+        TmuxSession.tallyBinary, "label", "data.jsonl", "--labels", "pos,neg", "--gold-rate", "0.2", "--gold",
+        "gold.jsonl",
+      ],
       directory: folder.path)
     #expect(other.status == 2)
     #expect(other.output.contains("other settings than the quality options"))
-    let validated = try TmuxSession.run([TmuxSession.tallyBinary, "validate", "data.jsonl.tally"], directory: folder.path)
+    let validated = try TmuxSession.run(
+      [TmuxSession.tallyBinary, "validate", "data.jsonl.tally"], directory: folder.path)
     #expect(validated.output.contains("10 tasks (5 gold)"), "\(validated.output)")
   }
 }

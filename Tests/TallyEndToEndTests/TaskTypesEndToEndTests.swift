@@ -133,8 +133,10 @@ struct TaskTypesEndToEndTests {
     guard let first = session else { return }
     let screen = try first.waitFor("Capital of France?")
     // The response on the left is the one the seed says.
-    let row = screen.split(separator: "\n").first { $0.contains("ALPHA") && $0.contains("BRAVO") }.map(String.init) ?? ""
-    let alphaIsLeft = (row.range(of: "ALPHA")?.lowerBound ?? row.endIndex) < (row.range(of: "BRAVO")?.lowerBound ?? row.startIndex)
+    let row =
+      screen.split(separator: "\n").first { $0.contains("ALPHA") && $0.contains("BRAVO") }.map(String.init) ?? ""
+    let alphaIsLeft =
+      (row.range(of: "ALPHA")?.lowerBound ?? row.endIndex) < (row.range(of: "BRAVO")?.lowerBound ?? row.startIndex)
     #expect(alphaIsLeft == (left[0] == "a"), "screen row: \(row)")
     try first.send("1")  // left is better
     try first.waitFor("How much?")

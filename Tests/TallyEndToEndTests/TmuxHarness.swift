@@ -28,14 +28,18 @@ final class TmuxSession {
 
   static var tmuxAvailable: Bool { (try? run(["tmux", "-V"]))?.status == 0 }
 
-  init(command: String, directory: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+  init(command: String, directory: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:])
+    throws
+  {
     name = "tally-e2e-\(UUID().uuidString.prefix(8))"
     self.width = width
     self.height = height
     var env = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
     for (k, v) in environment { env += " \(k)=\(v)" }
     let shell = "cd '\(directory)' && env \(env) \(command); printf '\\r\\nTALLY-EXIT=%s\\r\\n' $?; sleep 30"
-    let result = try Self.run(["tmux", "-L", Self.socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell])
+    let result = try Self.run([
+      "tmux", "-L", Self.socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell,
+    ])
     guard result.status == 0 else { throw HarnessError("tmux new-session failed: \(result.output)") }
   }
 
@@ -57,7 +61,8 @@ final class TmuxSession {
 
   /// Waits until the screen contains `text`; fails the test with the screen if it never does.
   @discardableResult
-  func waitFor(_ text: String, timeout: Double = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+  func waitFor(_ text: String, timeout: Double = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String
+  {
     let deadline = Date().addingTimeInterval(timeout)
     var screen = ""
     while Date() < deadline {
@@ -94,7 +99,9 @@ final class TmuxSession {
   /// on that one pid: Foundation's Process can miss a child's exit while Swift Testing's exit-test monitor
   /// is watching children, and a pipe would be held open by a tmux server the command starts.
   @discardableResult
-  static func run(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> (status: Int32, output: String) {
+  static func run(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> (
+    status: Int32, output: String
+  ) {
     let outputPath = NSTemporaryDirectory() + "tally-run-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: outputPath) }
     var actions = posix_spawn_file_actions_t()

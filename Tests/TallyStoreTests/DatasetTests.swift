@@ -15,7 +15,8 @@ import Testing
       {"id": 7, "text": "second", "lang": "fr"}
       {"text": "no id here"}
       """)
-    let dataset = try Dataset(path: scratch.file("d.jsonl"), spec: DataSpec(format: .jsonl, predictionField: "prediction"))
+    let dataset = try Dataset(
+      path: scratch.file("d.jsonl"), spec: DataSpec(format: .jsonl, predictionField: "prediction"))
     #expect(dataset.count == 3)
     #expect(dataset.index.lines == [1, 3, 4])
     let first = try dataset.task(at: 0).get()

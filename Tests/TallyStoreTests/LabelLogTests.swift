@@ -172,7 +172,8 @@ func record(_ id: String, task: String, answer: String, at time: Double, superse
   }
 
   @Test func aHugeLineNumberIsNotACrash() throws {
-    let line = #"{"v":1,"id":"r1","type":"answer","task":"t1","line":1e20,"annotator":"a","answers":{},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"#
+    let line =
+      #"{"v":1,"id":"r1","type":"answer","task":"t1","line":1e20,"annotator":"a","answers":{},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"#
     let record = try LabelRecord(json: JSONParser.parse(line))
     #expect(record.line == nil)
   }

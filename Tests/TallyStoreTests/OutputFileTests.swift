@@ -16,7 +16,8 @@ import Testing
     scratch.write("p/labels/ana.jsonl", "{}\n")
     scratch.write(
       "p/tally.yaml",
-      "data: data.jsonl\nguidelines: guide.md\nquestions:\n  - name: q\n    options: [x, y]\nquality:\n  gold: gold.jsonl\n")
+      "data: data.jsonl\nguidelines: guide.md\nquestions:\n  - name: q\n    options: [x, y]\nquality:\n  gold: gold.jsonl\n"
+    )
     return try Project.load(scratch.file("p"))
   }
 
@@ -33,7 +34,8 @@ import Testing
     let scratch = Scratch()
     let project = try project(scratch)
     let root = scratch.path
-    try FileManager.default.createSymbolicLink(atPath: scratch.file("link.csv"), withDestinationPath: "p/labels/ana.jsonl")
+    try FileManager.default.createSymbolicLink(
+      atPath: scratch.file("link.csv"), withDestinationPath: "p/labels/ana.jsonl")
     try FileManager.default.linkItem(atPath: scratch.file("p/data.jsonl"), toPath: scratch.file("hard.jsonl"))
     // (Relative spellings are resolved against the current folder like these; the end-to-end test runs them.)
     let spellings: [(String, String)] = [

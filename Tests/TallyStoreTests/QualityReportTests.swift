@@ -254,7 +254,9 @@ func two(_ value: Double?) -> Double? { value.map { ($0 * 100).rounded() / 100 }
     let (report, _) = try QualityReport.make(project: p.load())
     let lines = report.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines[0] == "annotator  labeled  median s  too fast  gold  gold accuracy   runs  below  pauses  exam")
-    #expect(lines[1] == "ann              5       3.0       20%     4  50% (15–85%)       2      2     1/1  passed 90% (2 attempts)")
+    #expect(
+      lines[1]
+        == "ann              5       3.0       20%     4  50% (15–85%)       2      2     1/1  passed 90% (2 attempts)")
     #expect(lines[2] == "bob              2       7.5       50%     1  100% (21–100%)     0      0     0/0  –")
     #expect(lines[3] == "carol            0         –         –     0  –                  0      0     0/0  failed 60%")
     #expect(lines[4] == "total            7       4.0       29%     5  60% (23–88%)       2      2     1/1  1/2 passed")

@@ -39,7 +39,8 @@ import Testing
     scratch.write("data.csv", "id,text\nc1,b\n")
     // Made by an earlier version for data.jsonl.
     try FileManager.default.createDirectory(atPath: scratch.file("data.tally"), withIntermediateDirectories: true)
-    scratch.write("data.tally/tally.yaml", "data: ../data.jsonl\nquestions:\n  - name: label\n    options: [pos, neg]\n")
+    scratch.write(
+      "data.tally/tally.yaml", "data: ../data.jsonl\nquestions:\n  - name: label\n    options: [pos, neg]\n")
     #expect(ProjectFiles.quickStartFolder(forData: scratch.file("data.jsonl")) == scratch.file("data.tally"))
     let reopened = try ProjectFiles.prepareQuickStart(dataPath: scratch.file("data.jsonl"), question: nil)
     #expect(reopened.folder == scratch.file("data.tally"))
@@ -53,10 +54,12 @@ import Testing
     scratch.write("a.jsonl", #"{"id":"1","text":"a"}"# + "\n")
     scratch.write("b.jsonl", #"{"id":"1","text":"b"}"# + "\n")
     try FileManager.default.createDirectory(atPath: scratch.file("a.jsonl.tally"), withIntermediateDirectories: true)
-    scratch.write("a.jsonl.tally/tally.yaml", "data: ../b.jsonl\nquestions:\n  - name: label\n    options: [pos, neg]\n")
-    let message = try #require(refusal { () throws(ProjectError) in
-      try ProjectFiles.prepareQuickStart(dataPath: scratch.file("a.jsonl"), question: labels)
-    })
+    scratch.write(
+      "a.jsonl.tally/tally.yaml", "data: ../b.jsonl\nquestions:\n  - name: label\n    options: [pos, neg]\n")
+    let message = try #require(
+      refusal { () throws(ProjectError) in
+        try ProjectFiles.prepareQuickStart(dataPath: scratch.file("a.jsonl"), question: labels)
+      })
     #expect(message.contains("this folder holds the project of another data file"), "\(message)")
     #expect(message.contains("b.jsonl"))
     #expect(message.contains("fix: label that project with `tally label"))
@@ -65,37 +68,43 @@ import Testing
   @Test func dataWithoutTheTextFieldIsRefusedBeforeAnythingIsWritten() throws {
     let scratch = Scratch()
     scratch.write("reviews.csv", "review_id,review,stars\n1,Great value for the money,5\n2,Broke in a week,1\n")
-    let message = try #require(refusal { () throws(ProjectError) in
-      try ProjectFiles.prepareQuickStart(dataPath: scratch.file("reviews.csv"), question: labels)
-    })
+    let message = try #require(
+      refusal { () throws(ProjectError) in
+        try ProjectFiles.prepareQuickStart(dataPath: scratch.file("reviews.csv"), question: labels)
+      })
     #expect(message.contains("no record has a `text` field"), "\(message)")
     #expect(message.contains("(fields found: `review_id`, `review`, `stars`)"))
     #expect(message.contains("fix: name the field that holds the text: rerun with --text-field review"))
     #expect(!FileManager.default.fileExists(atPath: scratch.file("reviews.csv.tally")))
     // With the field named, it opens, and the project says so.
     let project = try ProjectFiles.prepareQuickStart(
-      dataPath: scratch.file("reviews.csv"), question: labels, fields: QuickStartFields(text: "review", id: "review_id"))
+      dataPath: scratch.file("reviews.csv"), question: labels, fields: QuickStartFields(text: "review", id: "review_id")
+    )
     #expect(project.config.textField == "review")
     #expect(project.config.idField == "review_id")
     // Reopening with another field is refused, not silently changed.
-    let other = try #require(refusal { () throws(ProjectError) in
-      try ProjectFiles.prepareQuickStart(
-        dataPath: scratch.file("reviews.csv"), question: nil, fields: QuickStartFields(text: "stars"))
-    })
+    let other = try #require(
+      refusal { () throws(ProjectError) in
+        try ProjectFiles.prepareQuickStart(
+          dataPath: scratch.file("reviews.csv"), question: nil, fields: QuickStartFields(text: "stars"))
+      })
     #expect(other.contains("other settings than --text-field stars"), "\(other)")
   }
 
   @Test func aJSONLWithContentAndAMissingIdField() throws {
     let scratch = Scratch()
-    scratch.write("notes.jsonl", #"{"key":"n1","content":"a long enough note"}"# + "\n" + #"{"key":"n2","content":"x"}"# + "\n")
-    let message = try #require(refusal { () throws(ProjectError) in
-      try ProjectFiles.prepareQuickStart(dataPath: scratch.file("notes.jsonl"), question: labels)
-    })
+    scratch.write(
+      "notes.jsonl", #"{"key":"n1","content":"a long enough note"}"# + "\n" + #"{"key":"n2","content":"x"}"# + "\n")
+    let message = try #require(
+      refusal { () throws(ProjectError) in
+        try ProjectFiles.prepareQuickStart(dataPath: scratch.file("notes.jsonl"), question: labels)
+      })
     #expect(message.contains("rerun with --text-field content"), "\(message)")
-    let id = try #require(refusal { () throws(ProjectError) in
-      try ProjectFiles.prepareQuickStart(
-        dataPath: scratch.file("notes.jsonl"), question: labels, fields: QuickStartFields(text: "content", id: "id"))
-    })
+    let id = try #require(
+      refusal { () throws(ProjectError) in
+        try ProjectFiles.prepareQuickStart(
+          dataPath: scratch.file("notes.jsonl"), question: labels, fields: QuickStartFields(text: "content", id: "id"))
+      })
     #expect(id.contains("no record has the `id` field given with --id-field"), "\(id)")
     #expect(id.contains("rerun with --id-field key"), "\(id)")
   }
@@ -104,21 +113,25 @@ import Testing
     let scratch = Scratch()
     scratch.write("empty.jsonl", "")
     scratch.write("header.csv", "id,text\n")
-    _ = FileManager.default.createFile(atPath: scratch.file("image.txt"), contents: Data([0x89, 0x50, 0x4E, 0x47, 0, 1, 2]))
+    _ = FileManager.default.createFile(
+      atPath: scratch.file("image.txt"), contents: Data([0x89, 0x50, 0x4E, 0x47, 0, 1, 2]))
     scratch.write("latin1.txt", "")
-    _ = FileManager.default.createFile(atPath: scratch.file("latin1.txt"), contents: Data([0x63, 0x61, 0x66, 0xE9, 0x0A]))
+    _ = FileManager.default.createFile(
+      atPath: scratch.file("latin1.txt"), contents: Data([0x63, 0x61, 0x66, 0xE9, 0x0A]))
     scratch.write("pairs.jsonl", #"{"prompt":"p","a":"x","b":"y"}"# + "\n")
     func message(_ name: String, _ question: QuickStartQuestion) throws -> String {
-      try #require(refusal { () throws(ProjectError) in
-        try ProjectFiles.prepareQuickStart(dataPath: scratch.file(name), question: question)
-      })
+      try #require(
+        refusal { () throws(ProjectError) in
+          try ProjectFiles.prepareQuickStart(dataPath: scratch.file(name), question: question)
+        })
     }
     #expect(try message("empty.jsonl", labels).contains("is empty: there is nothing to label"))
     #expect(try message("header.csv", labels).contains("has a header row but no records to label"))
     #expect(try message("image.txt", labels).contains("is not a UTF-8 text file (byte 0 is binary data)"))
     #expect(try message("latin1.txt", labels).contains("is not a UTF-8 text file (byte 3 is binary data)"))
     let compare = try message("pairs.jsonl", .compare)
-    #expect(compare.contains("no record has a `response_a` field, which holds the side-by-side response a"), "\(compare)")
+    #expect(
+      compare.contains("no record has a `response_a` field, which holds the side-by-side response a"), "\(compare)")
     #expect(compare.contains("`prompt_field`, `response_a_field`, `response_b_field`"))
     #expect(!compare.contains("text_field"))
   }

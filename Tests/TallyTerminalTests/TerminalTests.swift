@@ -113,16 +113,17 @@ struct TerminalAdapterTests {
     let screen = firstFrame()
     terminal.draw(screen)
 
-    #expect(actualRow(terminal, 0, width: 16) == [
-      Reading(text: "H"), Reading(text: "e"), Reading(text: "l"), Reading(text: "l"), Reading(text: "o"),
-      Reading(text: " "),
-      Reading(text: "日", bold: true), Reading(text: "日", bold: true),
-      Reading(text: "本", bold: true), Reading(text: "本", bold: true),
-      Reading(text: "語", bold: true), Reading(text: "語", bold: true),
-      Reading(text: " "),
-      Reading(text: "e\u{301}", reverse: true),
-      Reading(text: " "), Reading(text: " "),
-    ])
+    #expect(
+      actualRow(terminal, 0, width: 16) == [
+        Reading(text: "H"), Reading(text: "e"), Reading(text: "l"), Reading(text: "l"), Reading(text: "o"),
+        Reading(text: " "),
+        Reading(text: "日", bold: true), Reading(text: "日", bold: true),
+        Reading(text: "本", bold: true), Reading(text: "本", bold: true),
+        Reading(text: "語", bold: true), Reading(text: "語", bold: true),
+        Reading(text: " "),
+        Reading(text: "e\u{301}", reverse: true),
+        Reading(text: " "), Reading(text: " "),
+      ])
     #expect(terminal.cell(x: 0, y: 4)?.text == "s")
     #expect(terminal.cell(x: 0, y: 4)?.bold == true)
     #expect(terminal.cell(x: 0, y: 4)?.reverse == true)

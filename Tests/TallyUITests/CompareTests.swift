@@ -13,7 +13,8 @@ import Testing
   ) -> AppState {
     Fixture.state(
       questions, task: Fixture.pair("p1", prompt: "What is the capital of France?", a: a, b: b), width: width,
-      height: height, previous: previous, layout: Fixture.compareLayout(requireScroll: requireScroll, randomize: randomize),
+      height: height, previous: previous,
+      layout: Fixture.compareLayout(requireScroll: requireScroll, randomize: randomize),
       seed: seed)
   }
 
@@ -125,7 +126,8 @@ extension LabelRecord {
     id: String, type: RecordType, task: String, annotator: String, answers: JSONObject, submittedAt: Double,
     tool: String, shownLeftForTest: String
   ) {
-    self.init(id: id, type: type, task: task, annotator: annotator, answers: answers, submittedAt: submittedAt, tool: tool)
+    self.init(
+      id: id, type: type, task: task, annotator: annotator, answers: answers, submittedAt: submittedAt, tool: tool)
     shownLeft = shownLeftForTest
   }
 }

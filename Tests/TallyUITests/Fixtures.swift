@@ -18,7 +18,12 @@ enum Fixture {
       AnswerOption(
         name: "billing", display: "Billing", key: "b",
         children: [
-          AnswerOption(name: "refunds", display: "Refunds", children: [AnswerOption(name: "partial", display: "Partial refund"), AnswerOption(name: "full", display: "Full refund")]),
+          AnswerOption(
+            name: "refunds", display: "Refunds",
+            children: [
+              AnswerOption(name: "partial", display: "Partial refund"),
+              AnswerOption(name: "full", display: "Full refund"),
+            ]),
           AnswerOption(name: "invoices", display: "Invoices"),
         ]),
       AnswerOption(name: "other", display: "Other", key: "o"),
@@ -60,7 +65,9 @@ enum Fixture {
     return .compare(spec)
   }
 
-  static func session(_ questions: [Question], total: Int = 3, guidelines: String? = "# Guide\n\nBe careful.\n") -> SessionInfo {
+  static func session(_ questions: [Question], total: Int = 3, guidelines: String? = "# Guide\n\nBe careful.\n")
+    -> SessionInfo
+  {
     SessionInfo(
       projectName: "demo", projectFolder: "demo", questions: questions, showFields: ["lang"], annotator: "ana",
       guidelines: guidelines, guidelinesVersion: guidelines.map { _ in "sha256:v1" }, toolVersion: "tally test",
@@ -68,7 +75,9 @@ enum Fixture {
   }
 
   static func task(_ id: String, _ text: String, prediction: JSONValue? = nil, lang: String = "en") -> LabelTask {
-    LabelTask(id: id, line: 1, fields: JSONObject([("id", .string(id)), ("text", .string(text)), ("lang", .string(lang))]), text: text, prediction: prediction)
+    LabelTask(
+      id: id, line: 1, fields: JSONObject([("id", .string(id)), ("text", .string(text)), ("lang", .string(lang))]),
+      text: text, prediction: prediction)
   }
 
   /// A state showing `task` at `position`, 80×24 unless told otherwise.

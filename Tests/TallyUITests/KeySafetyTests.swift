@@ -34,7 +34,8 @@ import Testing
   }
 
   @Test func withoutGuidelinesSlashSearchesTheTaskText() throws {
-    let text = (1...30).map { "Line \($0): the parcel \($0 == 25 ? "finally arrived" : "is late")." }.joined(separator: "\n")
+    let text = (1...30).map { "Line \($0): the parcel \($0 == 25 ? "finally arrived" : "is late")." }.joined(
+      separator: "\n")
     var state = Fixture.state(task: Fixture.task("t1", text), width: 80, height: 16, guidelines: nil)
     #expect(Self.type("/finally arrived", into: &state).isEmpty)
     #expect(state.taskSearch.input == "finally arrived")
@@ -48,7 +49,8 @@ import Testing
     // The match is marked in reverse video.
     let row = try #require(screen.text.split(separator: "\n").firstIndex { $0.contains("finally arrived") })
     let column = try #require(screen.text.split(separator: "\n")[row].range(of: "finally")).lowerBound
-    let x = screen.text.split(separator: "\n")[row].distance(from: screen.text.split(separator: "\n")[row].startIndex, to: column)
+    let x = screen.text.split(separator: "\n")[row].distance(
+      from: screen.text.split(separator: "\n")[row].startIndex, to: column)
     #expect(screen[x, row].style.reverse)
     // n finds it again; a query that is not there says so.
     _ = state.press(.char("n"))

@@ -130,7 +130,8 @@ private func width(_ line: StyledLine) -> Int {
 
   @Test func lineBreaksModeKeepsEveryNewline() {
     let text = "First line\nsecond line\n\n- item one\n  continued\n\n```\ncode\n```"
-    #expect(plain(MarkdownRenderer.render(text, width: 40)) == "First line second line\n\n• item one continued\n\n▏ code")
+    #expect(
+      plain(MarkdownRenderer.render(text, width: 40)) == "First line second line\n\n• item one continued\n\n▏ code")
     #expect(
       plain(MarkdownRenderer.render(text, width: 40, lineBreaks: true))
         == "First line\nsecond line\n\n• item one\n  continued\n\n▏ code")

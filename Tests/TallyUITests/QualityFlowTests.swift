@@ -21,7 +21,8 @@ struct QualityFlowTests {
 
   /// A state at position 0 of `total`, with `quality` set and the clock started at `time`.
   static func state(
-    quality: QualityConfig = config(), phase: Phase? = nil, total: Int = 20, task: LabelTask = Fixture.task("t0", "Short."),
+    quality: QualityConfig = config(), phase: Phase? = nil, total: Int = 20,
+    task: LabelTask = Fixture.task("t0", "Short."),
     gold: GoldAnswer? = nil, isGoldSlot: Bool = false, questions: [Question] = [Fixture.sentiment], time: Double = 1000,
     width: Int = 80, height: Int = 24
   ) -> AppState {
@@ -52,7 +53,8 @@ struct QualityFlowTests {
       case .append(let record):
         written.append(record)
         pending += App.update(
-          &state, Input(.appended(recordID: record.id, offset: Int64(written.count)), time: time, freshID: id + "-\(step)"))
+          &state,
+          Input(.appended(recordID: record.id, offset: Int64(written.count)), time: time, freshID: id + "-\(step)"))
       case .load(let request):
         let position: Int
         switch request {
@@ -60,7 +62,9 @@ struct QualityFlowTests {
         case .firstSkipped: position = 0
         }
         let loaded =
-          next.map { var n = $0; n.position = position; return n }
+          next.map {
+            var n = $0; n.position = position; return n
+          }
           ?? LoadedTask(position: position, task: Fixture.task("t\(position)", "Short."))
         pending += App.update(&state, Input(.loaded(loaded), time: time, freshID: id + "-load"))
       case .quit:
@@ -181,7 +185,8 @@ struct QualityFlowTests {
       $0.goldMinAccuracy = 0.6
     }
     var state = Self.state(quality: quality, task: Self.goldTask, gold: Self.gold, isGoldSlot: true)
-    let goldNext = LoadedTask(position: 0, task: Fixture.task("g2", "Choose Negative."), gold: Self.gold, isGoldSlot: true)
+    let goldNext = LoadedTask(
+      position: 0, task: Fixture.task("g2", "Choose Negative."), gold: Self.gold, isGoldSlot: true)
     Self.answer(&state, .char("1"), at: 1010, id: "a1", next: goldNext)
     let written = Self.answer(&state, .char("1"), at: 1020, id: "a2")
     #expect(written.map(\.event) == [nil, "gold_threshold_pause"])

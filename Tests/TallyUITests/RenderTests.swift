@@ -20,13 +20,15 @@ import Testing
   }
 
   @Test func controlCharactersAndEscapesAreShownNotObeyed() {
-    let text = "Bell\u{7} and \u{1b}[2J clear, \u{1b}]0;title\u{7} OSC, C1 \u{9b}31m, bidi \u{202e}evil\u{202c}.\nNext line\r\n\tTabbed"
+    let text =
+      "Bell\u{7} and \u{1b}[2J clear, \u{1b}]0;title\u{7} OSC, C1 \u{9b}31m, bidi \u{202e}evil\u{202c}.\nNext line\r\n\tTabbed"
     let state = Fixture.state(task: Fixture.task("t3", text, lang: "x\u{1b}[31m"), width: 60, height: 16)
     let screen = Renderer.render(state)
     expectScreen(screen, Self.controls60x16, name: "controls60x16")
     for cell in screen.cells {
       for scalar in cell.text.unicodeScalars {
-        #expect(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value), "control \(scalar.value) reached the screen")
+        #expect(
+          scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value), "control \(scalar.value) reached the screen")
       }
     }
   }
@@ -45,7 +47,11 @@ import Testing
   }
 
   @Test func guidelinesOpenBesideTheTaskWhenWide() {
-    var state = Fixture.state(width: 130, height: 20, guidelines: "# Sentiment guide\n\nPick **Positive** when the writer is *pleased*.\n\n- sarcasm is `negative`\n- mixed feelings: Mixed\n")
+    var state = Fixture.state(
+      width: 130, height: 20,
+      guidelines:
+        "# Sentiment guide\n\nPick **Positive** when the writer is *pleased*.\n\n- sarcasm is `negative`\n- mixed feelings: Mixed\n"
+    )
     _ = state.press(.char("g"))
     expectScreen(Renderer.render(state), Self.sidePane130x20, name: "sidePane130x20")
   }
@@ -82,7 +88,9 @@ import Testing
     _ = state.press(.char("1"))
     _ = state.press(.char("3"))
     expectScreen(Renderer.render(state), Self.multi70x16, name: "multi70x16")
-    var end = Fixture.state(width: 70, height: 16, handled: ["a": HandledTask(skipped: false, logOffset: 0), "b": HandledTask(skipped: true, logOffset: 1)])
+    var end = Fixture.state(
+      width: 70, height: 16,
+      handled: ["a": HandledTask(skipped: false, logOffset: 0), "b": HandledTask(skipped: true, logOffset: 1)])
     _ = App.update(&end, Input(.loaded(.end(total: 3)), time: 1001))
     expectScreen(Renderer.render(end), Self.end70x16, name: "end70x16")
   }

@@ -55,7 +55,8 @@ import Testing
     #expect(last.last?.event == "exam_result")
     // Back to the answered task: changing it is refused, and it says why.
     let previous = try #require(last.first)
-    _ = App.update(&exam, Input(.loaded(LoadedTask(position: 0, task: task, previous: previous, gold: gold)), time: 1020))
+    _ = App.update(
+      &exam, Input(.loaded(LoadedTask(position: 0, task: task, previous: previous, gold: gold)), time: 1020))
     #expect(exam.message == App.examClosedMessage)
     #expect(exam.press(.char("2"), at: 1021).isEmpty)
     #expect(exam.message == App.examClosedMessage)
@@ -85,7 +86,8 @@ import Testing
       guard case .append(let record) = effects.first else { return }
       _ = App.update(&state, Input(.appended(recordID: record.id, offset: Int64(i)), time: 1001 + Double(i)))
       _ = App.update(
-        &state, Input(.loaded(LoadedTask(position: i + 1, task: Fixture.task("t\(i + 2)", "Next."))), time: 1001 + Double(i)))
+        &state,
+        Input(.loaded(LoadedTask(position: i + 1, task: Fixture.task("t\(i + 2)", "Next."))), time: 1001 + Double(i)))
     }
     #expect(state.submittedThisSession == 3)
     // Three answers in 3 seconds: a rate at once, not a dash for a minute.
@@ -93,7 +95,8 @@ import Testing
     let previous = LabelRecord(
       id: "r0", type: .answer, task: "t1", annotator: "ana", answers: JSONObject([("sentiment", "pos")]),
       submittedAt: 1001, tool: "t")
-    _ = App.update(&state, Input(.loaded(LoadedTask(position: 0, task: Fixture.task("t1", "Hi."), previous: previous)), time: 1010))
+    _ = App.update(
+      &state, Input(.loaded(LoadedTask(position: 0, task: Fixture.task("t1", "Hi."), previous: previous)), time: 1010))
     let effects = state.press(.char("2"), at: 1011, id: "edit")
     guard case .append(let edit) = effects.first else {
       Issue.record("the change was not written")
@@ -125,7 +128,9 @@ import Testing
   @Test func optionsThatDoNotFitScroll() throws {
     let many = Question(
       name: "topic", prompt: "Topic?", kind: .single,
-      options: (1...12).map { AnswerOption(name: "o\($0)", display: "Option \($0)", description: "What option \($0) means, at some length.") })
+      options: (1...12).map {
+        AnswerOption(name: "o\($0)", display: "Option \($0)", description: "What option \($0) means, at some length.")
+      })
     var state = Fixture.state([many], width: 80, height: 24)
     _ = state.press(.char("d"))
     var screen = Renderer.render(state).text

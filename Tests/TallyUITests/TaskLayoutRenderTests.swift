@@ -45,7 +45,8 @@ import Testing
   func compareState(width: Int, height: Int) -> AppState {
     var state = Fixture.state(
       [Fixture.comparison(strength: true), Fixture.comparison("correctness")],
-      task: Fixture.pair("p1", prompt: "What is the capital of France? Answer in one line.", a: Self.longA, b: Self.longB),
+      task: Fixture.pair(
+        "p1", prompt: "What is the capital of France? Answer in one line.", a: Self.longA, b: Self.longB),
       width: width, height: height, layout: Fixture.compareLayout(requireScroll: true, randomize: false))
     state.press(.char("J"))
     return state

@@ -24,7 +24,8 @@ import Testing
   @Test func aFailedWriteKeepsTheAnswerOnScreen() {
     var state = Fixture.state()
     _ = state.press(.char("1"), id: "r1")
-    let effects = App.update(&state, Input(.appendFailed(recordID: "r1", message: "No space left on device"), time: 1002))
+    let effects = App.update(
+      &state, Input(.appendFailed(recordID: "r1", message: "No space left on device"), time: 1002))
     #expect(effects == [])
     #expect(state.position == 0)
     #expect(state.handled.isEmpty)
@@ -55,7 +56,8 @@ import Testing
       id: "old", type: .answer, task: "t0", annotator: "ana", answers: JSONObject([("sentiment", "pos")]),
       submittedAt: 900, tool: "t")
     _ = App.update(
-      &state, Input(.loaded(LoadedTask(position: 0, task: Fixture.task("t0", "Earlier."), previous: previous)), time: 1001))
+      &state,
+      Input(.loaded(LoadedTask(position: 0, task: Fixture.task("t0", "Earlier."), previous: previous)), time: 1001))
     #expect(state.draft.answers["sentiment"] == .string("pos"))
     #expect(state.message == "Already answered: Enter keeps it, or choose again to change it.")
     // Enter keeps it: nothing is written.
@@ -251,7 +253,8 @@ import Testing
     var state = Fixture.state(previous: skip, handled: ["t1": HandledTask(skipped: true, logOffset: 0)])
     #expect(state.skippedCount == 1)
     _ = state.press(.char("2"), id: "r2")
-    #expect(App.update(&state, Input(.appended(recordID: "r2", offset: 10), time: 1002)) == [.load(.nextSkipped(from: 1))])
+    #expect(
+      App.update(&state, Input(.appended(recordID: "r2", offset: 10), time: 1002)) == [.load(.nextSkipped(from: 1))])
     #expect(state.skippedCount == 0)
     #expect(state.handled["t1"] == HandledTask(skipped: false, logOffset: 10))
   }
@@ -302,7 +305,8 @@ import Testing
 
   @Test func besideTheTaskLineKeysScrollTheTextAndPageKeysTheGuidelines() {
     let long = (1...80).map { "Line \($0) of the guide." }.joined(separator: "\n\n")
-    var state = Fixture.state(task: Fixture.task("t1", String(repeating: "word ", count: 400)), width: 130, height: 20, guidelines: long)
+    var state = Fixture.state(
+      task: Fixture.task("t1", String(repeating: "word ", count: 400)), width: 130, height: 20, guidelines: long)
     _ = state.press(.char("g"))
     _ = state.press(.down)
     #expect(state.textScroll == 1)
