@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "tally", targets: ["tally"]),
     .executable(name: "tally-bench", targets: ["tally-bench"]),
+    .executable(name: "tally-fuzz-json", targets: ["tally-fuzz-json"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,22 +17,30 @@ let package = Package(
   targets: [
     // The only module that sees ncurses.
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
-    // Pure: domain types, project configuration, JSON, text measuring.
+    // Pure: JSON values, a strict fast parser and a serializer.
+    .target(name: "TallyJSON"),
+    // Pure: text as the terminal draws it: display widths, cells, glyphs, wrapping, styles, word diffs.
+    .target(name: "TallyText"),
+    // Pure: the domain: questions, tasks, typed answers, label records and the current-answer rule, project
+    // configuration, the quality rules.
     .target(
       name: "TallyCore",
-      dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: [
+        "TallyJSON", "TallyText", .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
     ),
     // Pure: the app state machine, keymap and rendering into a screen of cells.
-    .target(name: "TallyUI", dependencies: ["TallyCore"]),
+    .target(name: "TallyUI", dependencies: ["TallyCore", "TallyJSON", "TallyText"]),
     // I/O: data files and label logs.
-    .target(name: "TallyStore", dependencies: ["TallyCore"]),
+    .target(name: "TallyStore", dependencies: ["TallyCore", "TallyJSON", "TallyText"]),
     // I/O: the terminal. Draws a screen, returns keys.
-    .target(name: "TallyTerminal", dependencies: ["CNcursesw", "TallyUI"]),
+    .target(name: "TallyTerminal", dependencies: ["CNcursesw", "TallyUI", "TallyText"]),
     // Commands and the runner that ties the pieces together.
     .target(
       name: "TallyCLI",
       dependencies: [
-        "TallyCore", "TallyUI", "TallyStore", "TallyTerminal",
+        "TallyCore", "TallyJSON", "TallyText", "TallyUI", "TallyStore", "TallyTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -39,14 +48,19 @@ let package = Package(
     // Release-build benchmark: prints start-up, memory, resume and key-to-frame figures.
     .executableTarget(
       name: "tally-bench",
-      dependencies: ["TallyCore", "TallyUI", "TallyStore", "TallyCLI"]
+      dependencies: ["TallyCore", "TallyJSON", "TallyText", "TallyUI", "TallyStore", "TallyCLI"]
     ),
-    .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
-    .testTarget(name: "TallyUITests", dependencies: ["TallyUI", "TallyCore"]),
-    .testTarget(name: "TallyStoreTests", dependencies: ["TallyStore", "TallyCore"]),
-    .testTarget(name: "TallyTerminalTests", dependencies: ["TallyTerminal", "TallyUI", "TallyCore"]),
+    // libFuzzer target for the JSON parser (see its main.swift); built normally it replays inputs.
+    .executableTarget(name: "tally-fuzz-json", dependencies: ["TallyJSON"]),
+    .testTarget(name: "TallyJSONTests", dependencies: ["TallyJSON"], exclude: ["Corpus"]),
+    .testTarget(name: "TallyTextTests", dependencies: ["TallyText"]),
+    .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore", "TallyJSON", "TallyText"]),
+    .testTarget(name: "TallyUITests", dependencies: ["TallyUI", "TallyCore", "TallyJSON", "TallyText"]),
+    .testTarget(name: "TallyStoreTests", dependencies: ["TallyStore", "TallyCore", "TallyJSON"]),
+    .testTarget(name: "TallyTerminalTests", dependencies: ["TallyTerminal", "TallyUI", "TallyCore", "TallyText"]),
     // Drives the built `tally` binary in tmux; depends on it so `swift test` builds it first.
-    .testTarget(name: "TallyEndToEndTests", dependencies: ["tally", "TallyStore", "TallyCore"]),
+    .testTarget(
+      name: "TallyEndToEndTests", dependencies: ["tally", "tally-fuzz-json", "TallyStore", "TallyCore", "TallyJSON"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TallyCore
+import TallyJSON
 import TallyStore
 
 /// `tally quality`: per-annotator quality figures from the label logs, as a table or JSON.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TallyCore
+import TallyJSON
 import TallyStore
 
 /// Hidden: appends N records to a log as fast as it can. Used by tests to prove two processes can write

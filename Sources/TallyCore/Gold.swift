@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// The known answer of a gold (attention-check), training or exam task, read from its record's `gold`
 /// field (shaped like a prediction: a value for the first question, or an object keyed by question name),
 /// with an optional `explanation`.

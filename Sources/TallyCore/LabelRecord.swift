@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// The kind of a label-log record.
 public enum RecordType: String, Sendable, Equatable {
   /// Answers to a task's questions.

@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// One task as shown: the record from the data file and what the project reads from it.
 public struct LabelTask: Sendable, Equatable {
   /// The task id: the record's id field, or a stable hash of the record.

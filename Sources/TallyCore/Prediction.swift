@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// Reads a data record's prediction as answers to the project's questions.
 public enum Prediction {
   /// The answers a task's prediction stands for: an option name (or list, or taxonomy path) for the first

@@ -1,3 +1,4 @@
+import TallyJSON
 import Yams
 
 /// Reads `tally.yaml` text into a `ProjectConfig`, collecting every problem with its line and a fix.

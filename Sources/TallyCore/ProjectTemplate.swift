@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// Quality settings given on the quick-start command line (`--gold`, `--gold-rate`, `--min-seconds`).
 public struct QuickStartQuality: Sendable, Equatable {
   /// The gold file, relative to the project folder.

@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// An annotator's recent history as the quality rules see it: the last too-fast verdicts, the last gold
 /// results, and per question the answer counts and the current run of one answer. Pure and small; seeded
 /// from the tail of the annotator's log when a session resumes.

@@ -1,3 +1,5 @@
+import TallyJSON
+
 /// A labeled span of a task's text: `[start, end)` in Unicode code points (as Python's `str` counts),
 /// with the covered text stored beside the offsets so that a mismatch with the data is detectable.
 public struct Span: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 #if canImport(Glibc)
   import Glibc
@@ -87,7 +88,7 @@ public enum DataCheck {
     guard let bytes = try? dataset.rawRecord(i) else { return [] }
     switch dataset.spec.format {
     case .jsonl:
-      let parsed = try? bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(raw) }
+      let parsed = try? JSONParser.parse(bytes)
       guard let object = parsed?.objectValue else { return [] }
       return object.keys.compactMap { key in object[key].map { (key, $0) } }
     case .csv, .tsv:

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 #if canImport(Glibc)
   import Glibc
@@ -89,9 +90,7 @@ public final class Dataset {
     case .jsonl:
       let found: JSONValue?
       do {
-        found = try bytes.withUnsafeBytes { raw throws(JSONParseError) in
-          try JSONParser.topLevelValue(forKey: spec.idField, in: raw)
-        }
+        found = try JSONParser.fields([spec.idField], in: bytes)[0]
       } catch {
         return nil
       }
@@ -122,7 +121,7 @@ public final class Dataset {
     case .jsonl:
       let parsed: JSONValue
       do {
-        parsed = try bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(raw) }
+        parsed = try JSONParser.parse(bytes)
       } catch {
         return .failure(DataProblem(line: line, reason: "not valid JSON: \(error)"))
       }

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 /// Export formats.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -122,7 +123,7 @@ public enum Exporter {
     case .jsonl:
       var out = ""
       for (record, data) in rows {
-        jsonLine(record: record, data: data, includeGold: includeGold).serialized(into: &out)
+        out += jsonLine(record: record, data: data, includeGold: includeGold).serialized()
         out += "\n"
       }
       return (out, warnings)
@@ -148,7 +149,7 @@ public enum Exporter {
           if record.gold { o["gold"] = .bool(true) }
           o["text"] = .string(task.text)
           o["spans"] = .array(spans.map(\.json))
-          JSONValue.object(o).serialized(into: &out)
+          out += JSONValue.object(o).serialized()
           out += "\n"
         } else {
           let (block, overlapping) = BIO.tag(text: task.text, spans: spans)

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 #if canImport(Glibc)
   import Glibc
@@ -152,7 +153,7 @@ public enum LabelLogReader {
     ]
     try forEachLine(path: path) { offset, lineNumber, line, complete in
       // topLevelValues validates the whole line, so a line it accepts is complete JSON.
-      let values = try? JSONParser.topLevelValues(forKeys: keys, in: line)
+      let values = try? JSONParser.fields(keys, in: line)
       guard let values, let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:)) else {
         let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
         result.problems.append(DataProblem(line: lineNumber, reason: what))
@@ -236,7 +237,7 @@ public enum LabelLogReader {
       bytes.append(contentsOf: chunk[0..<n])
       position += Int64(n)
     }
-    let json = try bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(raw) }
+    let json = try JSONParser.parse(bytes)
     return try LabelRecord(json: json)
   }
 

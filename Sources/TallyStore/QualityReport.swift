@@ -1,4 +1,6 @@
 import TallyCore
+import TallyJSON
+import TallyText
 
 /// One exam attempt, read from an `exam_result` event.
 public struct ExamResult: Sendable, Equatable {

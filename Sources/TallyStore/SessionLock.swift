@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 #if canImport(Glibc)
   import Glibc
@@ -31,7 +32,7 @@ public struct LockHolder: Sendable, Equatable {
   init?(json bytes: [UInt8]) {
     var line = bytes
     while let last = line.last, last == 0x0A || last == 0x0D || last == 0x20 { line.removeLast() }
-    guard let value = try? line.withUnsafeBytes({ raw throws(JSONParseError) in try JSONParser.parse(raw) }),
+    guard let value = try? JSONParser.parse(line),
       let o = value.objectValue, let host = o["host"]?.stringValue,
       let pid = o["pid"]?.doubleValue.flatMap({ Int32(exactly: $0) })
     else { return nil }

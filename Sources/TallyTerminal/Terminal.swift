@@ -1,5 +1,6 @@
 import CNcursesw
 import TallyCore
+import TallyText
 import TallyUI
 
 #if canImport(Glibc)
@@ -512,7 +513,7 @@ public final class Terminal {
     return pair
   }
 
-  private static func cursesColor(_ color: TallyCore.Color) -> Int16 {
+  private static func cursesColor(_ color: TallyText.Color) -> Int16 {
     switch color {
     case .black: return Int16(COLOR_BLACK)
     case .red: return Int16(COLOR_RED)

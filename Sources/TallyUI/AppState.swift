@@ -1,4 +1,6 @@
 import TallyCore
+import TallyJSON
+import TallyText
 
 /// The answers being given to the task on screen, before they are submitted.
 public struct Draft: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Side-by-side tasks: the prompt on top and two responses in columns (stacked when narrow), each
 /// scrollable, with word-level differences on demand. Which response is on the left is decided per task

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// The guidelines pane: rendered Markdown, scrolled, with search matches marked.
 enum GuidelinesView {

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Where each part of the labeling screen goes for the current size. Shared by `update` (scroll limits)
 /// and the renderer, so both agree.

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 // How guidelines look. Every style below also reads without colour (`NO_COLOR`):
 //

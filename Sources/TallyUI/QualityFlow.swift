@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 /// Quality control inside the state machine: what an answer is flagged with before it is written, what
 /// happens once it is durable (feedback, pauses, event records), the action checks that gate answers, and

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// The quality-control screens: the slow-down pause, the gold-threshold pause, and gold or training
 /// feedback. Each is a box over the task; the guidelines stay one key away.

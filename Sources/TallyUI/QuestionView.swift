@@ -1,4 +1,6 @@
 import TallyCore
+import TallyJSON
+import TallyText
 
 /// The question area: each question's prompt, and the active question's options with their keys.
 public enum QuestionView {

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Draws an `AppState` into a `Screen`. Pure: the same state always gives the same screen.
 public enum Renderer {

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// One cell of the screen. A wide glyph is a lead cell (width 2) followed by a continuation cell
 /// (width 0, empty text) that is never drawn on its own. A plain value (no reference counting), so a

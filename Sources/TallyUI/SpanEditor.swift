@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Span questions: a cursor over the task text, selections that snap to words (or exact characters),
 /// labeling, relabeling and removing spans, and refusing overlaps unless the question allows them.

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Draws a span task: the text with its spans (underlined in the label's colour, with a `‹LABEL›` tag that
 /// reads without colour), the selection and cursor, the list of spans, and the span question's lines.

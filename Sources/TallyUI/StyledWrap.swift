@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Wraps styled text to a display width, keeping each run's style across line breaks.
 ///

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// A match of a task-text search: a pane (0 for the task text, or a side-by-side pane), a line of its laid-out
 /// text, and the columns it covers there.

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 
 /// Editing a free-text answer: a cursor moved by character and word, Home/End, deleting by character and
 /// word, multi-line when the question allows it. Works on Characters, so a wide or combined character is

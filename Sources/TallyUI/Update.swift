@@ -1,4 +1,6 @@
 import TallyCore
+import TallyJSON
+import TallyText
 
 /// The app's state machine: `update(&state, input) -> effects`. Pure: no clock, no files, no terminal.
 public enum App {

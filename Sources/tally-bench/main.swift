@@ -3,7 +3,9 @@
 // Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N]`.
 import TallyCLI
 import TallyCore
+import TallyJSON
 import TallyStore
+import TallyText
 import TallyUI
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TallyCore
+@testable import TallyJSON
 
 /// Two first answers to one task by one annotator (two sessions or machines at once) are found wherever they
 /// are; edits, other annotators, gold apart from data, and practice are not doubles.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TallyCore
+@testable import TallyJSON
 
 @Suite struct ProjectConfigParserTests {
   @Test func aFullProjectFileParses() throws {
@@ -151,7 +152,7 @@ import Testing
     #expect(
       line.hasPrefix(
         #"{"v":1,"id":"0190-x","type":"answer","task":"t1","line":3,"annotator":"ana","answers":{"q":["a","b"]}"#))
-    #expect(try LabelRecord(json: JSONParser.parse(line)) == record)
+    #expect(try LabelRecord(json: JSONParser.parse(line.utf8)) == record)
   }
 }
 

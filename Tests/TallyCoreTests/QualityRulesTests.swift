@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TallyCore
+@testable import TallyJSON
 
 /// The quality rules, pure: minimum times, the too-fast window, unlikely runs, the gold rule, gold scoring,
 /// gold placement and the Wilson interval. No clocks: times are numbers given to the rules.

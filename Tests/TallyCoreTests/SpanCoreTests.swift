@@ -1,7 +1,9 @@
 import Testing
 
 @testable import TallyCore
+@testable import TallyJSON
 @testable import TallyStore
+@testable import TallyText
 
 @Suite struct SpanCoreTests {
   @Test func codePointSlicesAndWordSnapping() {

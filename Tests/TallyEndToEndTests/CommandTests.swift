@@ -1,4 +1,5 @@
 import Foundation
+import TallyJSON
 import Testing
 
 /// The non-interactive commands, run as the real binary.
@@ -179,5 +180,21 @@ import Testing
     #expect(result.output.contains("fix: run `tally label d.jsonl --labels a,b,c`"))
     let missing = try tally(["label", "nowhere/"], in: folder)
     #expect(missing.status == 2)
+  }
+}
+
+/// The fuzz target, built normally, replays the corpus the fuzzer starts from: every input holds its checks.
+@Suite struct FuzzReplayTests {
+  @Test func theJSONCorpusReplaysCleanly() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().path
+    let corpus = root + "/Tests/TallyJSONTests/Corpus"
+    let files = try FileManager.default.contentsOfDirectory(atPath: corpus).sorted().map { corpus + "/" + $0 }
+    let binary = URL(fileURLWithPath: TmuxSession.tallyBinary).deletingLastPathComponent().appendingPathComponent(
+      "tally-fuzz-json"
+    ).path
+    let result = try TmuxSession.run([binary] + files)
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.contains("checked \(files.count) input(s): no problem found"), "\(result.output)")
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TallyJSON
 import Testing
 
 /// The first ten minutes of a new user, through the real binary: exports that never replace the project's

@@ -1,4 +1,5 @@
 import Foundation
+import TallyJSON
 import Testing
 
 /// Drives the real `tally` binary in tmux: label with keystrokes, go back and change an answer, SIGKILL it,

@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyJSON
 import Testing
 
 /// `tally quality` and the quality side of `tally export`, run as the real binary.

@@ -1,4 +1,5 @@
 import Foundation
+import TallyJSON
 import Testing
 
 /// Quality control through the real binary in tmux: too-fast flags and the slow-down pause, gold tasks in

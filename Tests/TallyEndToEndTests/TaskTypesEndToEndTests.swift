@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyJSON
 import Testing
 
 /// Span and side-by-side tasks driven through the real binary in tmux: label by keys, go back and change,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TallyCore
+@testable import TallyJSON
 @testable import TallyStore
 
 /// A temporary folder for one test.
@@ -174,7 +175,7 @@ func record(_ id: String, task: String, answer: String, at time: Double, superse
   @Test func aHugeLineNumberIsNotACrash() throws {
     let line =
       #"{"v":1,"id":"r1","type":"answer","task":"t1","line":1e20,"annotator":"a","answers":{},"submitted_at":"2026-11-23T10:00:00.000Z","tool":"t"}"#
-    let record = try LabelRecord(json: JSONParser.parse(line))
+    let record = try LabelRecord(json: JSONParser.parse(line.utf8))
     #expect(record.line == nil)
   }
 }

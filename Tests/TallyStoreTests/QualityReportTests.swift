@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TallyCore
+@testable import TallyJSON
 @testable import TallyStore
 
 /// A project folder with a data file, a gold file and label logs written record by record.

@@ -1,6 +1,8 @@
 import CNcursesw
 import TallyCore
+import TallyJSON
 import TallyTerminal
+import TallyText
 import TallyUI
 import Testing
 

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 
 @testable import TallyUI
 

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyText
 import Testing
 
 @testable import TallyUI

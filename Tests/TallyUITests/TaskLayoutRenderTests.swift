@@ -1,4 +1,5 @@
 import TallyCore
+import TallyJSON
 import Testing
 
 @testable import TallyUI

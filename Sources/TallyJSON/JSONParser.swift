@@ -38,8 +38,25 @@ public enum JSONParser {
   /// How deeply arrays and objects may nest; deeper input is rejected with "nesting too deep".
   public static let maxDepth = 512
 
-  /// Parses `bytes` (UTF-8) as exactly one JSON value with optional surrounding whitespace.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+  /// Parses UTF-8 bytes (a string's `utf8`, an array, a slice, a raw buffer) as exactly one JSON value with
+  /// optional surrounding whitespace. Error offsets count bytes from the start of `bytes`.
+  public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+    try withBytes(of: bytes) { raw throws(JSONParseError) in try parseValue(raw) }
+  }
+
+  /// The values of some top-level keys of one JSON object, in the order of `keys` (nil where absent), found in
+  /// one pass.
+  ///
+  /// Other members are validated as strictly as `parse(_:)` would, but never built into values, so this is
+  /// much cheaper than parsing the whole line. The input must be one object with optional surrounding
+  /// whitespace; anything else (another kind of value, trailing characters) is an error. As with `parse(_:)`,
+  /// if a key occurs more than once the last occurrence wins; a key listed twice in `keys` gets the same value
+  /// twice.
+  public static func fields(_ keys: [String], in bytes: some Collection<UInt8>) throws(JSONParseError) -> [JSONValue?] {
+    try withBytes(of: bytes) { raw throws(JSONParseError) in try fieldValues(keys, in: raw) }
+  }
+
+  static func parseValue(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
     guard let base = bytes.baseAddress, bytes.count > 0 else {
       throw JSONParseError(offset: 0, reason: JSONReader.endOfInput)
     }
@@ -49,58 +66,7 @@ public enum JSONParser {
     return value
   }
 
-  /// Parses a string's UTF-8 as exactly one JSON value; error offsets count UTF-8 bytes.
-  public static func parse(_ string: String) throws(JSONParseError) -> JSONValue {
-    try withBytes(of: string) { bytes throws(JSONParseError) in try parse(bytes) }
-  }
-
-  /// Parses a collection of UTF-8 bytes (an array, a slice, `Data`) as exactly one JSON value.
-  public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-    try withBytes(of: bytes) { raw throws(JSONParseError) in try parse(raw) }
-  }
-
-  /// The value of `key` in the top-level object of `bytes`, or nil if the object has no such key.
-  ///
-  /// Other members are validated as strictly as `parse(_:)` would, but never built into values, so
-  /// this is much cheaper than parsing the whole line. The input must be one object with optional
-  /// surrounding whitespace; anything else (another kind of value, trailing characters) is an error.
-  /// As with `parse(_:)`, if the key occurs more than once the last occurrence wins.
-  public static func topLevelValue(
-    forKey key: String, in bytes: UnsafeRawBufferPointer
-  ) throws(JSONParseError) -> JSONValue? {
-    try withBytes(of: key) { keyBytes throws(JSONParseError) in
-      var result: JSONValue? = nil
-      try withUnsafePointer(to: keyBytes) { keyPointer in
-        withUnsafeMutablePointer(to: &result) { resultPointer in
-          Result { () throws(JSONParseError) in
-            try scanTopLevel(
-              bytes, keys: UnsafeBufferPointer(start: keyPointer, count: 1),
-              results: UnsafeMutableBufferPointer(start: resultPointer, count: 1))
-          }
-        }
-      }.get()
-      return result
-    }
-  }
-
-  /// The value of `key` in the top-level object of a string's UTF-8; see the byte-buffer variant.
-  public static func topLevelValue(forKey key: String, in string: String) throws(JSONParseError) -> JSONValue? {
-    try withBytes(of: string) { bytes throws(JSONParseError) in try topLevelValue(forKey: key, in: bytes) }
-  }
-
-  /// The value of `key` in the top-level object of a byte collection; see the byte-buffer variant.
-  public static func topLevelValue(
-    forKey key: String, in bytes: some Collection<UInt8>
-  ) throws(JSONParseError) -> JSONValue? {
-    try withBytes(of: bytes) { raw throws(JSONParseError) in try topLevelValue(forKey: key, in: raw) }
-  }
-
-  /// The values of several top-level keys, in the order of `keys`, found in one pass (nil where absent).
-  ///
-  /// Same rules as `topLevelValue(forKey:in:)`. A key listed twice in `keys` gets the same value twice.
-  public static func topLevelValues(
-    forKeys keys: [String], in bytes: UnsafeRawBufferPointer
-  ) throws(JSONParseError) -> [JSONValue?] {
+  static func fieldValues(_ keys: [String], in bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> [JSONValue?] {
     // The keys' bytes laid out back to back in temporary (usually stack) memory, so the scan compares
     // raw bytes and the only allocation is the result.
     var results = [JSONValue?](repeating: nil, count: keys.count)
@@ -122,18 +88,6 @@ public enum JSONParser {
       }
     }.get()
     return results
-  }
-
-  /// Several top-level values from a string's UTF-8; see the byte-buffer variant.
-  public static func topLevelValues(forKeys keys: [String], in string: String) throws(JSONParseError) -> [JSONValue?] {
-    try withBytes(of: string) { bytes throws(JSONParseError) in try topLevelValues(forKeys: keys, in: bytes) }
-  }
-
-  /// Several top-level values from a byte collection; see the byte-buffer variant.
-  public static func topLevelValues(
-    forKeys keys: [String], in bytes: some Collection<UInt8>
-  ) throws(JSONParseError) -> [JSONValue?] {
-    try withBytes(of: bytes) { raw throws(JSONParseError) in try topLevelValues(forKeys: keys, in: raw) }
   }
 
   // MARK: - Implementation
@@ -178,6 +132,7 @@ public enum JSONParser {
     of collection: some Collection<UInt8>,
     _ body: (UnsafeRawBufferPointer) throws(JSONParseError) -> R
   ) throws(JSONParseError) -> R {
+    if let raw = collection as? UnsafeRawBufferPointer { return try body(raw) }
     if let result = collection.withContiguousStorageIfAvailable({ buffer in
       Result { () throws(JSONParseError) in try body(UnsafeRawBufferPointer(buffer)) }
     }) {
@@ -185,17 +140,6 @@ public enum JSONParser {
     }
     return try Array(collection).withUnsafeBytes { raw in
       Result { () throws(JSONParseError) in try body(raw) }
-    }.get()
-  }
-
-  /// Runs `body` on a string's UTF-8 bytes (native strings are not copied).
-  private static func withBytes<R>(
-    of string: String,
-    _ body: (UnsafeRawBufferPointer) throws(JSONParseError) -> R
-  ) throws(JSONParseError) -> R {
-    var string = string
-    return try string.withUTF8 { buffer in
-      Result { () throws(JSONParseError) in try body(UnsafeRawBufferPointer(buffer)) }
     }.get()
   }
 }

@@ -90,7 +90,7 @@ extension JSONValue {
     }
   }
 
-  static func format(number n: Double) -> String {
+  public static func format(number n: Double) -> String {
     if n.isFinite, n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
     return "\(n)"
   }

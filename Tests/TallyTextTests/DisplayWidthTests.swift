@@ -1,7 +1,7 @@
 import Glibc
 import Testing
 
-@testable import TallyCore
+@testable import TallyText
 
 /// glibc's `wcwidth`, declared directly so the test does not depend on how Glibc imports `wchar_t`.
 // swift-format-ignore: AlwaysUseLowerCamelCase

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TallyCore
+@testable import TallyText
 
 @Suite("Glyph")
 struct GlyphTests {

@@ -1,11 +1,31 @@
 import Testing
 
-@testable import TallyCore
+@testable import TallyJSON
+
+/// `JSONParser.parse` on a string's UTF-8 (the tests write their input as strings).
+private func parse(_ text: String) throws(JSONParseError) -> JSONValue { try JSONParser.parse(text.utf8) }
+
+/// `JSONParser.parse` on bytes.
+private func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue { try JSONParser.parse(bytes) }
+
+/// The value of one top-level key (`JSONParser.fields` with one key).
+private func field(_ key: String, in text: String) throws(JSONParseError) -> JSONValue? {
+  try JSONParser.fields([key], in: text.utf8)[0]
+}
+
+private func field(_ key: String, in bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue? {
+  try JSONParser.fields([key], in: bytes)[0]
+}
+
+/// `JSONParser.fields` on a string's UTF-8.
+private func fields(_ keys: [String], in text: String) throws(JSONParseError) -> [JSONValue?] {
+  try JSONParser.fields(keys, in: text.utf8)
+}
 
 /// The error `parse` throws for `text`, or nil if it parses.
 private func parseError(_ text: String) -> JSONParseError? {
   do {
-    _ = try JSONParser.parse(text)
+    _ = try parse(text)
     return nil
   } catch {
     return error
@@ -15,17 +35,17 @@ private func parseError(_ text: String) -> JSONParseError? {
 /// The error `parse` throws for raw bytes, or nil if they parse.
 private func parseError(bytes: [UInt8]) -> JSONParseError? {
   do {
-    _ = try JSONParser.parse(bytes)
+    _ = try parse(bytes)
     return nil
   } catch {
     return error
   }
 }
 
-/// The error `topLevelValue(forKey:in:)` throws, or nil if it succeeds.
+/// The error `JSONParser.fields` throws, or nil if it succeeds.
 private func topLevelError(_ key: String, _ text: String) -> JSONParseError? {
   do {
-    _ = try JSONParser.topLevelValue(forKey: key, in: text)
+    _ = try field(key, in: text)
     return nil
   } catch {
     return error
@@ -41,7 +61,7 @@ private let sampleRecord =
 @Suite("JSON parsing")
 struct JSONParsingTests {
   @Test func parsesARecordWithKeysInOrder() throws {
-    let value = try JSONParser.parse(sampleRecord)
+    let value = try parse(sampleRecord)
     let object = try #require(value.objectValue)
     #expect(
       object.keys == [
@@ -58,29 +78,29 @@ struct JSONParsingTests {
   }
 
   @Test func recordRoundTripsByteForByte() throws {
-    #expect(try JSONParser.parse(sampleRecord).serialized() == sampleRecord)
+    #expect(try parse(sampleRecord).serialized() == sampleRecord)
   }
 
   @Test func keyOrderIsPreserved() throws {
-    let value = try JSONParser.parse(#"{"z":1,"a":2,"m":{"y":true,"b":false}}"#)
+    let value = try parse(#"{"z":1,"a":2,"m":{"y":true,"b":false}}"#)
     #expect(value.objectValue?.keys == ["z", "a", "m"])
     #expect(value["m"]?.objectValue?.keys == ["y", "b"])
     #expect(value.serialized() == #"{"z":1,"a":2,"m":{"y":true,"b":false}}"#)
   }
 
   @Test func duplicateKeysLastWinsAtFirstPosition() throws {
-    let value = try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)
+    let value = try parse(#"{"a":1,"b":2,"a":3}"#)
     #expect(value.objectValue?.keys == ["a", "b"])
     #expect(value.serialized() == #"{"a":3,"b":2}"#)
     // The same key spelled with an escape is still the same key.
-    #expect(try JSONParser.parse(#"{"a":1,"\u0061":2}"#).serialized() == #"{"a":2}"#)
+    #expect(try parse(#"{"a":1,"\u0061":2}"#).serialized() == #"{"a":2}"#)
   }
 
   @Test func duplicateKeysInLargeObjects() throws {
     var text = "{"
     for i in 0..<40 { text += "\"k\(i)\":\(i)," }
     text += #""k3":"again","k39":"last"}"#
-    let object = try #require(try JSONParser.parse(text).objectValue)
+    let object = try #require(try parse(text).objectValue)
     #expect(object.count == 40)
     #expect(object.keys == (0..<40).map { "k\($0)" })
     #expect(object["k3"] == .string("again"))
@@ -90,61 +110,61 @@ struct JSONParsingTests {
 
   @Test func containersAndWhitespace() throws {
     #expect(
-      try JSONParser.parse(" \t\r\n[ 1 , [ ] , { } , [ [ null ] ] ] \n") == [1, [], .object(JSONObject()), [[nil]]])
-    #expect(try JSONParser.parse("{}") == .object(JSONObject()))
-    #expect(try JSONParser.parse("[]") == .array([]))
-    #expect(try JSONParser.parse(#"{"":""}"#) == .object(JSONObject([("", "")])))
+      try parse(" \t\r\n[ 1 , [ ] , { } , [ [ null ] ] ] \n") == [1, [], .object(JSONObject()), [[nil]]])
+    #expect(try parse("{}") == .object(JSONObject()))
+    #expect(try parse("[]") == .array([]))
+    #expect(try parse(#"{"":""}"#) == .object(JSONObject([("", "")])))
   }
 
   @Test func scalarsAtTopLevel() throws {
-    #expect(try JSONParser.parse("true") == .bool(true))
-    #expect(try JSONParser.parse("false") == .bool(false))
-    #expect(try JSONParser.parse("null") == .null)
-    #expect(try JSONParser.parse(#""hi""#) == .string("hi"))
-    #expect(try JSONParser.parse(" 7 ") == .number(7))
+    #expect(try parse("true") == .bool(true))
+    #expect(try parse("false") == .bool(false))
+    #expect(try parse("null") == .null)
+    #expect(try parse(#""hi""#) == .string("hi"))
+    #expect(try parse(" 7 ") == .number(7))
   }
 
   @Test func stringEscapes() throws {
-    #expect(try JSONParser.parse(#""\"\\\/\b\f\n\r\t""#) == .string("\"\\/\u{8}\u{C}\n\r\t"))
-    #expect(try JSONParser.parse(#""caf\u00e9 \u00E9""#) == .string("café é"))
-    #expect(try JSONParser.parse(#""\u0000""#) == .string("\u{0}"))
-    #expect(try JSONParser.parse(#""\u2028""#) == .string("\u{2028}"))
-    #expect(try JSONParser.parse(#""a\ud83d\ude00b""#) == .string("a😀b"))
-    #expect(try JSONParser.parse(#""\uD83D\uDE00""#) == .string("😀"))
+    #expect(try parse(#""\"\\\/\b\f\n\r\t""#) == .string("\"\\/\u{8}\u{C}\n\r\t"))
+    #expect(try parse(#""caf\u00e9 \u00E9""#) == .string("café é"))
+    #expect(try parse(#""\u0000""#) == .string("\u{0}"))
+    #expect(try parse(#""\u2028""#) == .string("\u{2028}"))
+    #expect(try parse(#""a\ud83d\ude00b""#) == .string("a😀b"))
+    #expect(try parse(#""\uD83D\uDE00""#) == .string("😀"))
   }
 
   @Test func rawNonASCIIAndEmoji() throws {
     #expect(
-      try JSONParser.parse(#"{"emoji":"😀👍🏽","cjk":"日本語","mixed":"é\n😀"}"#)
+      try parse(#"{"emoji":"😀👍🏽","cjk":"日本語","mixed":"é\n😀"}"#)
         == .object(JSONObject([("emoji", "😀👍🏽"), ("cjk", "日本語"), ("mixed", "é\n😀")])))
   }
 
   @Test func loneSurrogatesBecomeReplacementCharacters() throws {
-    #expect(try JSONParser.parse(#""\ud800""#) == .string("\u{FFFD}"))
-    #expect(try JSONParser.parse(#""\udc00x""#) == .string("\u{FFFD}x"))
-    #expect(try JSONParser.parse(#""\ud800\u0041""#) == .string("\u{FFFD}A"))
-    #expect(try JSONParser.parse(#""\ud800\ud83d\ude00""#) == .string("\u{FFFD}😀"))
-    #expect(try JSONParser.parse(#""\ude00\ud83d""#) == .string("\u{FFFD}\u{FFFD}"))
+    #expect(try parse(#""\ud800""#) == .string("\u{FFFD}"))
+    #expect(try parse(#""\udc00x""#) == .string("\u{FFFD}x"))
+    #expect(try parse(#""\ud800\u0041""#) == .string("\u{FFFD}A"))
+    #expect(try parse(#""\ud800\ud83d\ude00""#) == .string("\u{FFFD}😀"))
+    #expect(try parse(#""\ude00\ud83d""#) == .string("\u{FFFD}\u{FFFD}"))
   }
 
   @Test func numbers() throws {
-    #expect(try JSONParser.parse("0") == .number(0))
-    #expect(try JSONParser.parse("-0.5") == .number(-0.5))
-    #expect(try JSONParser.parse("1e300") == .number(1e300))
-    #expect(try JSONParser.parse("12345678901") == .number(12_345_678_901))
-    #expect(try JSONParser.parse("1E+2") == .number(100))
-    #expect(try JSONParser.parse("25e-1") == .number(2.5))
-    #expect(try JSONParser.parse("0.1") == .number(0.1))
-    #expect(try JSONParser.parse("-12.25e-3") == .number(-0.01225))
-    #expect(try JSONParser.parse("9007199254740993") == .number(9_007_199_254_740_992))
-    #expect(try JSONParser.parse("123456789012345678901234567890") == .number(1.2345678901234568e29))
-    #expect(try JSONParser.parse("0.30000000000000004441") == .number(0.30000000000000004))
-    #expect(try JSONParser.parse("2.2250738585072014e-308") == .number(2.2250738585072014e-308))
-    #expect(try JSONParser.parse("1.7976931348623157e308") == .number(1.7976931348623157e308))
-    #expect(try JSONParser.parse("5e-324") == .number(Double.leastNonzeroMagnitude))
-    #expect(try JSONParser.parse("1e-400") == .number(0))
-    #expect(try JSONParser.parse("-0").doubleValue?.sign == .minus)
-    #expect(try JSONParser.parse("0e99999999999999999999") == .number(0))
+    #expect(try parse("0") == .number(0))
+    #expect(try parse("-0.5") == .number(-0.5))
+    #expect(try parse("1e300") == .number(1e300))
+    #expect(try parse("12345678901") == .number(12_345_678_901))
+    #expect(try parse("1E+2") == .number(100))
+    #expect(try parse("25e-1") == .number(2.5))
+    #expect(try parse("0.1") == .number(0.1))
+    #expect(try parse("-12.25e-3") == .number(-0.01225))
+    #expect(try parse("9007199254740993") == .number(9_007_199_254_740_992))
+    #expect(try parse("123456789012345678901234567890") == .number(1.2345678901234568e29))
+    #expect(try parse("0.30000000000000004441") == .number(0.30000000000000004))
+    #expect(try parse("2.2250738585072014e-308") == .number(2.2250738585072014e-308))
+    #expect(try parse("1.7976931348623157e308") == .number(1.7976931348623157e308))
+    #expect(try parse("5e-324") == .number(Double.leastNonzeroMagnitude))
+    #expect(try parse("1e-400") == .number(0))
+    #expect(try parse("-0").doubleValue?.sign == .minus)
+    #expect(try parse("0e99999999999999999999") == .number(0))
   }
 
   @Test func malformedNumbers() {
@@ -224,12 +244,12 @@ struct JSONParsingTests {
     #expect(parseError(bytes: [0x22, 0xE2, 0x82, 0x22]) == JSONParseError(offset: 1, reason: "invalid UTF-8"))
     #expect(parseError(bytes: [0x22, 0xE2, 0x82]) == JSONParseError(offset: 3, reason: "unexpected end of input"))
     #expect(parseError(bytes: [0x5B, 0xFF, 0x5D]) == JSONParseError(offset: 1, reason: "unexpected byte 0xFF"))
-    #expect(try JSONParser.parse([0x22, 0xE2, 0x82, 0xAC, 0x22] as [UInt8]) == .string("€"))
+    #expect(try parse([0x22, 0xE2, 0x82, 0xAC, 0x22] as [UInt8]) == .string("€"))
   }
 
   @Test func nestingDepthLimit() throws {
     let deepest = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
-    var value = try JSONParser.parse(deepest)
+    var value = try parse(deepest)
     var depth = 0
     while case .array(let elements) = value {
       depth += 1
@@ -248,18 +268,18 @@ struct JSONParsingTests {
 
   @Test func byteCollectionsAndOffsets() throws {
     let bytes = Array(#"{"a":[1,"x"]}"#.utf8)
-    #expect(try JSONParser.parse(bytes) == .object(JSONObject([("a", [1, "x"])])))
+    #expect(try parse(bytes) == .object(JSONObject([("a", [1, "x"])])))
     // Offsets count from the start of the bytes given, here a slice.
     let framed = Array("xx[1,]yy".utf8)
     #expect(throws: JSONParseError(offset: 3, reason: "unexpected character ']'")) {
-      try JSONParser.parse(framed[2..<6])
+      try parse(framed[2..<6])
     }
     // String offsets count UTF-8 bytes.
     #expect(parseError(#""é" x"#) == JSONParseError(offset: 5, reason: "trailing characters after value"))
     // A collection without contiguous storage.
-    #expect(try JSONParser.parse("[true]".utf8.lazy.map { $0 }) == [true])
+    #expect(try parse("[true]".utf8.lazy.map { $0 }) == [true])
     try Array("[null]".utf8).withUnsafeBytes { raw throws in
-      #expect(try JSONParser.parse(raw) == [nil])
+      #expect(try parse(raw) == [nil])
     }
   }
 }
@@ -271,26 +291,26 @@ struct JSONTopLevelTests {
     + #""id":"outer-1","after":[1,{"id":2},"]"],"n":-1.5e3}"#
 
   @Test func findsTheTopLevelKeyNotNestedOnes() throws {
-    #expect(try JSONParser.topLevelValue(forKey: "id", in: line) == .string("outer-1"))
-    #expect(try JSONParser.topLevelValue(forKey: "n", in: line) == .number(-1500))
+    #expect(try field("id", in: line) == .string("outer-1"))
+    #expect(try field("n", in: line) == .number(-1500))
     #expect(
-      try JSONParser.topLevelValue(forKey: "meta", in: line)
+      try field("meta", in: line)
         == .object(JSONObject([("id", "inner"), ("s", "}{][")])))
-    #expect(try JSONParser.topLevelValue(forKey: "after", in: line) == [1, .object(JSONObject([("id", 2)])), "]"])
-    #expect(try JSONParser.topLevelValue(forKey: "note", in: line) == .string(#"a "quoted" {brace} [x] \"#))
+    #expect(try field("after", in: line) == [1, .object(JSONObject([("id", 2)])), "]"])
+    #expect(try field("note", in: line) == .string(#"a "quoted" {brace} [x] \"#))
   }
 
   @Test func missingKeyIsNil() throws {
-    #expect(try JSONParser.topLevelValue(forKey: "s", in: line) == nil)
-    #expect(try JSONParser.topLevelValue(forKey: "ID", in: line) == nil)
-    #expect(try JSONParser.topLevelValue(forKey: "id", in: "{}") == nil)
-    #expect(try JSONParser.topLevelValue(forKey: "", in: #"{"":0}"#) == .number(0))
+    #expect(try field("s", in: line) == nil)
+    #expect(try field("ID", in: line) == nil)
+    #expect(try field("id", in: "{}") == nil)
+    #expect(try field("", in: #"{"":0}"#) == .number(0))
   }
 
   @Test func escapedAndDuplicateKeys() throws {
-    #expect(try JSONParser.topLevelValue(forKey: "id", in: #"{"\u0069d":"x"}"#) == .string("x"))
-    #expect(try JSONParser.topLevelValue(forKey: "id", in: #"{"id":"first","id":"second"}"#) == .string("second"))
-    #expect(try JSONParser.topLevelValue(forKey: "é", in: #"{"\u00e9":1,"e":2}"#) == .number(1))
+    #expect(try field("id", in: #"{"\u0069d":"x"}"#) == .string("x"))
+    #expect(try field("id", in: #"{"id":"first","id":"second"}"#) == .string("second"))
+    #expect(try field("é", in: #"{"\u00e9":1,"e":2}"#) == .number(1))
   }
 
   @Test func nonObjectIsAnError() {
@@ -317,28 +337,28 @@ struct JSONTopLevelTests {
   }
 
   @Test func severalKeysInOnePass() throws {
-    let values = try JSONParser.topLevelValues(
-      forKeys: ["task", "id", "missing", "id"], in: #"{"id":"a","task":"t1","answers":{"id":"no"}}"#)
+    let values = try fields(
+      ["task", "id", "missing", "id"], in: #"{"id":"a","task":"t1","answers":{"id":"no"}}"#)
     #expect(values == [.string("t1"), .string("a"), nil, .string("a")])
-    #expect(try JSONParser.topLevelValues(forKeys: [], in: #"{"id":1}"#) == [])
+    #expect(try fields([], in: #"{"id":1}"#) == [])
     #expect(throws: JSONParseError(offset: 0, reason: "top-level value is not an object")) {
-      try JSONParser.topLevelValues(forKeys: ["id"], in: "[]")
+      try field("id", in: "[]")
     }
   }
 
   @Test func byteVariants() throws {
     let bytes = Array(#"{"id":"b1","x":[]}"#.utf8)
-    #expect(try JSONParser.topLevelValue(forKey: "id", in: bytes) == .string("b1"))
-    #expect(try JSONParser.topLevelValues(forKeys: ["x", "id"], in: bytes[...]) == [.array([]), .string("b1")])
+    #expect(try field("id", in: bytes) == .string("b1"))
+    #expect(try JSONParser.fields(["x", "id"], in: bytes[...]) == [.array([]), .string("b1")])
     try bytes.withUnsafeBytes { raw throws in
-      #expect(try JSONParser.topLevelValue(forKey: "id", in: raw) == .string("b1"))
+      #expect(try field("id", in: raw) == .string("b1"))
     }
   }
 
   @Test func agreesWithFullParse() throws {
-    let record = try JSONParser.parse(sampleRecord)
+    let record = try parse(sampleRecord)
     for key in record.objectValue?.keys ?? [] {
-      #expect(try JSONParser.topLevelValue(forKey: key, in: sampleRecord) == record[key])
+      #expect(try field(key, in: sampleRecord) == record[key])
     }
   }
 }
@@ -364,8 +384,8 @@ struct JSONSerializationTests {
   @Test func escapesRoundTrip() throws {
     let text = "quote\" back\\ ctl\u{1}\u{1F} nl\n emoji😀👍🏽 sep\u{2028}\u{2029} nul\u{0} é"
     let json = JSONValue.string(text).serialized()
-    #expect(try JSONParser.parse(json) == .string(text))
-    #expect(try JSONParser.parse(#""\ud83d\ude00""#).serialized() == "\"😀\"")
+    #expect(try parse(json) == .string(text))
+    #expect(try parse(#""\ud83d\ude00""#).serialized() == "\"😀\"")
   }
 
   @Test func numberFormatting() {
@@ -396,16 +416,17 @@ struct JSONSerializationTests {
     ]
     for n in numbers {
       let text = JSONValue.number(n).serialized()
-      #expect(try JSONParser.parse(text) == .number(n), "\(text)")
+      #expect(try parse(text) == .number(n), "\(text)")
     }
-    #expect(try JSONParser.parse(JSONValue.number(-0.0).serialized()).doubleValue?.sign == .minus)
+    #expect(try parse(JSONValue.number(-0.0).serialized()).doubleValue?.sign == .minus)
   }
 
-  @Test func serializedIntoAppends() {
-    var line = "prefix "
-    JSONValue.object(JSONObject([("id", "a"), ("n", 1)])).serialized(into: &line)
-    line += "\n"
-    #expect(line == "prefix {\"id\":\"a\",\"n\":1}\n")
+  @Test func indentedOutputIsTheSameValue() throws {
+    let value = JSONValue.object(JSONObject([("id", "a"), ("n", 1), ("list", [1, 2]), ("empty", [])]))
+    #expect(
+      value.serialized(indent: 2)
+        == "{\n  \"id\": \"a\",\n  \"n\": 1,\n  \"list\": [\n    1,\n    2\n  ],\n  \"empty\": []\n}")
+    #expect(try parse(value.serialized(indent: 4)) == value)
   }
 
   @Test func prettyOutput() {
@@ -415,7 +436,7 @@ struct JSONSerializationTests {
         ("none", .object(JSONObject())),
       ]))
     #expect(
-      value.serializedPretty() == """
+      value.serialized(indent: 2) == """
         {
           "id": "a",
           "answers": {
@@ -429,14 +450,14 @@ struct JSONSerializationTests {
           "none": {}
         }
         """)
-    #expect(JSONValue.array([1, [2]]).serializedPretty(indent: 4) == "[\n    1,\n    [\n        2\n    ]\n]")
-    #expect(JSONValue.array([1]).serializedPretty(indent: 0) == "[\n1\n]")
-    #expect(JSONValue.string("x").serializedPretty() == "\"x\"")
+    #expect(JSONValue.array([1, [2]]).serialized(indent: 4) == "[\n    1,\n    [\n        2\n    ]\n]")
+    #expect(JSONValue.array([1]).serialized(indent: 0) == "[\n1\n]")
+    #expect(JSONValue.string("x").serialized(indent: 2) == "\"x\"")
   }
 
   @Test func prettyOutputParsesBack() throws {
-    let value = try JSONParser.parse(sampleRecord)
-    #expect(try JSONParser.parse(value.serializedPretty()) == value)
+    let value = try parse(sampleRecord)
+    #expect(try parse(value.serialized(indent: 2)) == value)
   }
 
   @Test func displayTextOfContainersUsesCompactJSON() {

@@ -8,24 +8,15 @@
 // which JSON cannot express, become `null`.
 
 extension JSONValue {
-  /// Compact single-line JSON with keys in their stored order.
-  public func serialized() -> String {
+  /// The value as JSON text: compact on one line, or with `indent` spaces per nesting level (empty containers
+  /// stay `[]`/`{}`). Keys keep their stored order.
+  public func serialized(indent: Int? = nil) -> String {
     var writer = JSONWriter()
-    writer.write(self)
-    return writer.makeString()
-  }
-
-  /// Appends compact single-line JSON to `string`.
-  public func serialized(into string: inout String) {
-    var writer = JSONWriter()
-    writer.write(self)
-    writer.append(to: &string)
-  }
-
-  /// Multi-line JSON, each nesting level indented by `indent` spaces; empty containers stay `[]`/`{}`.
-  public func serializedPretty(indent: Int = 2) -> String {
-    var writer = JSONWriter()
-    writer.writePretty(self, indent: Swift.max(0, indent), level: 0)
+    if let indent {
+      writer.writePretty(self, indent: Swift.max(0, indent), level: 0)
+    } else {
+      writer.write(self)
+    }
     return writer.makeString()
   }
 }

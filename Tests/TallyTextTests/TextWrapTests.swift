@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TallyCore
+@testable import TallyText
 
 /// A wrapped line reduced to what the tests compare: drawn text, columns and source range.
 private struct Line: Equatable, CustomStringConvertible {
