@@ -19,6 +19,9 @@ let package = Package(
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
     // Pure: JSON values, a strict fast parser and a serializer.
     .target(name: "TallyJSON"),
+    // Pure: statistics on small integer codes: aggregation (majority vote, Wawa, Dawid–Skene, GLAD, MACE,
+    // Bradley–Terry) and agreement (Krippendorff's α, Fleiss' and Cohen's κ), with seeded bootstraps.
+    .target(name: "TallyStats"),
     // Pure: text as the terminal draws it: display widths, cells, glyphs, wrapping, styles, word diffs.
     .target(name: "TallyText"),
     // Pure: the domain: questions, tasks, typed answers, label records and the current-answer rule, project
@@ -33,14 +36,14 @@ let package = Package(
     // Pure: the app state machine, keymap and rendering into a screen of cells.
     .target(name: "TallyUI", dependencies: ["TallyCore", "TallyJSON", "TallyText"]),
     // I/O: data files and label logs.
-    .target(name: "TallyStore", dependencies: ["TallyCore", "TallyJSON", "TallyText"]),
+    .target(name: "TallyStore", dependencies: ["TallyCore", "TallyJSON", "TallyText", "TallyStats"]),
     // I/O: the terminal. Draws a screen, returns keys.
     .target(name: "TallyTerminal", dependencies: ["CNcursesw", "TallyUI", "TallyText"]),
     // Commands and the runner that ties the pieces together.
     .target(
       name: "TallyCLI",
       dependencies: [
-        "TallyCore", "TallyJSON", "TallyText", "TallyUI", "TallyStore", "TallyTerminal",
+        "TallyCore", "TallyJSON", "TallyText", "TallyStats", "TallyUI", "TallyStore", "TallyTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -54,7 +57,8 @@ let package = Package(
     .executableTarget(name: "tally-fuzz-json", dependencies: ["TallyJSON"]),
     .testTarget(name: "TallyJSONTests", dependencies: ["TallyJSON"], exclude: ["Corpus"]),
     .testTarget(name: "TallyTextTests", dependencies: ["TallyText"]),
-    .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore", "TallyJSON", "TallyText"]),
+    .testTarget(name: "TallyStatsTests", dependencies: ["TallyStats", "TallyJSON"], exclude: ["References"]),
+    .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore", "TallyJSON", "TallyText", "TallyStats"]),
     .testTarget(name: "TallyUITests", dependencies: ["TallyUI", "TallyCore", "TallyJSON", "TallyText"]),
     .testTarget(name: "TallyStoreTests", dependencies: ["TallyStore", "TallyCore", "TallyJSON"]),
     .testTarget(name: "TallyTerminalTests", dependencies: ["TallyTerminal", "TallyUI", "TallyCore", "TallyText"]),

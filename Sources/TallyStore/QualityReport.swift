@@ -1,5 +1,6 @@
 import TallyCore
 import TallyJSON
+import TallyStats
 import TallyText
 
 /// One exam attempt, read from an `exam_result` event.

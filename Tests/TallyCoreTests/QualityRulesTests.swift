@@ -1,3 +1,4 @@
+import TallyStats
 import Testing
 
 @testable import TallyCore
