@@ -351,7 +351,7 @@ public final class LabelEngine {
     while position < total {
       let entry = queue[position]
       if let g = GoldPlacement.goldIndex(entry) {
-        if state.handled[GoldAnswer.handledKey(goldItems[g].task.id)] == nil { return loadTask(at: position) }
+        if state.handled[TaskKey(goldItems[g].task.id, gold: true)] == nil { return loadTask(at: position) }
       } else if !handled[Int(entry)] {
         let loaded = loadTask(at: position)
         if loaded.problem == nil { return loaded }
@@ -384,17 +384,17 @@ public final class LabelEngine {
         mask[i] = true
         return
       }
-      mask[i] = state.handled[id] != nil
+      mask[i] = state.handled[TaskKey(id)] != nil
     }
     handledRecords = mask
     return mask
   }
 
   /// The key in `state.handled` of the task at a queue position (nil for an unreadable data line).
-  func handledKey(at position: Int) -> String? {
+  func handledKey(at position: Int) -> TaskKey? {
     let entry = queue[position]
-    if let g = GoldPlacement.goldIndex(entry) { return GoldAnswer.handledKey(goldItems[g].task.id) }
-    return dataset.taskID(at: Int(entry))
+    if let g = GoldPlacement.goldIndex(entry) { return TaskKey(goldItems[g].task.id, gold: true) }
+    return dataset.taskID(at: Int(entry)).map { TaskKey($0) }
   }
 
   /// Learns which data records cannot be labeled (from the background scan), so the title counts past them.
@@ -446,7 +446,7 @@ public final class LabelEngine {
         }
       }
     }
-    if let key = loaded.handledKey, let offset = state.handled[key]?.logOffset {
+    if let key = loaded.taskKey, let offset = state.handled[key]?.logOffset {
       loaded.previous = try? LabelLogReader.record(path: logPath, offset: offset)
     }
     return loaded

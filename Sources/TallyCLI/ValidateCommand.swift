@@ -124,28 +124,26 @@ enum Validation {
         report.diagnostics += error.diagnostics
       }
     }
-    var records: [(place: RecordPlace, record: LabelRecord)] = []
-    for log in project.logPaths() {
-      if let (numbered, problems) = try? LabelLogReader.readNumbered(path: log) {
-        for problem in problems {
-          report.diagnostics.append(
-            Diagnostic(
-              .warning, file: Path.display(log), line: problem.line, problem.reason,
-              fix: "nothing to do: the line is ignored and every complete record is kept"))
-        }
-        records += numbered.map { (RecordPlace(file: log, line: $0.line), $0.record) }
+    if let store = try? LabelStore.load(project: project) {
+      for problem in store.problems {
+        report.diagnostics.append(
+          Diagnostic(
+            .warning, file: problem.file, line: problem.line, problem.message,
+            fix: "nothing to do: the line is ignored and every complete record is kept"))
       }
-    }
-    // Two sessions (or machines) of one annotator answering the same task without seeing each other.
-    for double in FirstAnswers.doubles(records) {
-      let first = "\(Path.display(double.first.file)):\(double.first.line)"
-      report.diagnostics.append(
-        Diagnostic(
-          .warning, file: Path.display(double.second.file), line: double.second.line,
-          "\(double.annotator) answered \(double.gold ? "gold task" : "task") `\(double.task)` a second time as a first "
-            + "answer (the other: \(first)); two sessions labeled it at once",
-          fix:
-            "both are kept and the later one counts; to settle it, open the task in `tally label` and answer it again"))
+      // Two current answers of one annotator to one task: two sessions (or machines) answered it without
+      // seeing each other.
+      for conflict in store.conflicts {
+        let places = conflict.recordIDs.compactMap(store.place(ofRecord:))
+        guard let counted = places.first, let other = places.dropFirst().first else { continue }
+        report.diagnostics.append(
+          Diagnostic(
+            .warning, file: Path.display(other.file), line: other.line,
+            "\(conflict.annotator) has two current answers to \(conflict.task) (records "
+              + "\(conflict.recordIDs.joined(separator: ", "))); the one at "
+              + "\(Path.display(counted.file)):\(counted.line) counts, by time; two sessions labeled it at once",
+            fix: "both are kept; to settle it, open the task in `tally label` and answer it again"))
+      }
     }
     let errors = report.diagnostics.filter { $0.severity == .error }.count
     let warnings = report.diagnostics.count - errors

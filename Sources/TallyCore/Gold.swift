@@ -13,10 +13,6 @@ public struct GoldAnswer: Sendable, Equatable {
     self.explanation = explanation
   }
 
-  /// The key a gold task's records are indexed under (apart from a data task with the same id).
-  public static func handledKey(_ taskID: String) -> String { handledKeyPrefix + taskID }
-  public static let handledKeyPrefix = "\u{0}gold\u{0}"
-
   /// The field holding the expected answer.
   public static let field = "gold"
   /// The field holding the explanation shown with feedback.
@@ -60,94 +56,27 @@ public struct GoldAnswer: Sendable, Equatable {
     return Prediction.answer(from: value, for: question, task: task)
   }
 
-  /// Whether `given` matches on every question the gold answer covers. Choices match exactly (a multi-choice
-  /// as a set, a taxonomy as its whole path); a rating by value; free text ignoring case and surrounding
-  /// spaces; a comparison by winner (`a`, `b`, `tie`, `both_bad`, whichever side it was shown on); spans when
-  /// each expected span has a given span of the same label overlapping it by at least `spanOverlap`
-  /// (intersection over union, one to one) and no given span is left over.
+  /// Whether `given` matches on every question the gold answer covers, by `Answer.matches` (the typed answers
+  /// agreement and aggregation use too).
   public func isMatched(by given: JSONObject, questions: [Question], spanOverlap: Double) -> Bool {
-    for (name, expected) in answers.entries {
+    for (name, value) in answers.entries {
       guard let question = questions.first(where: { $0.name == name }) else { continue }
-      guard let answer = given[name] else { return false }
-      if !Self.matches(answer, expected, question: question, spanOverlap: spanOverlap) { return false }
+      guard let expected = Answer(json: value, question: question, strength: answers[question.strengthName]),
+        let answer = Answer(answers: given, question: question)
+      else { return false }
+      if !answer.matches(expected, spanOverlap: spanOverlap) { return false }
     }
     return true
-  }
-
-  static func matches(_ given: JSONValue, _ expected: JSONValue, question: Question, spanOverlap: Double) -> Bool {
-    switch question.kind {
-    case .multi:
-      return Set(given.arrayValue?.compactMap(\.stringValue) ?? [])
-        == Set(expected.arrayValue?.compactMap(\.stringValue) ?? [])
-    case .text:
-      return normalised(given.stringValue ?? "") == normalised(expected.stringValue ?? "")
-    case .rating:
-      return given.doubleValue == expected.doubleValue
-    case .spans:
-      return spansMatch(Span.list(given), Span.list(expected), threshold: spanOverlap)
-    case .single, .taxonomy, .comparison:
-      return given == expected
-    }
-  }
-
-  static func normalised(_ text: String) -> String {
-    String(text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " "))
-  }
-
-  /// Greedy one-to-one matching, best overlap first (spans are few, so the order hardly matters).
-  static func spansMatch(_ given: [Span], _ expected: [Span], threshold: Double) -> Bool {
-    guard given.count == expected.count else { return false }
-    var unused = given
-    for want in expected {
-      var best: (index: Int, overlap: Double)?
-      for (i, span) in unused.enumerated() where span.label == want.label {
-        let overlap = intersectionOverUnion(span, want)
-        if overlap >= threshold && overlap > (best?.overlap ?? -1) { best = (i, overlap) }
-      }
-      guard let best else { return false }
-      unused.remove(at: best.index)
-    }
-    return true
-  }
-
-  /// Code points shared over code points covered by either.
-  public static func intersectionOverUnion(_ a: Span, _ b: Span) -> Double {
-    let shared = max(0, min(a.end, b.end) - max(a.start, b.start))
-    let union = max(a.end, b.end) - min(a.start, b.start)
-    return union > 0 ? Double(shared) / Double(union) : 0
   }
 
   /// The expected answers as a short line for the feedback screen (display names where the question has
   /// them).
   public func summary(questions: [Question]) -> [String] {
     questions.compactMap { question -> String? in
-      guard let value = answers[question.name] else { return nil }
-      return "\(question.prompt): \(Self.display(value, question: question))"
-    }
-  }
-
-  static func display(_ value: JSONValue, question: Question) -> String {
-    func name(_ option: String) -> String { question.options.first { $0.name == option }?.display ?? option }
-    switch question.kind {
-    case .single: return value.stringValue.map(name) ?? value.displayText
-    case .multi: return (value.arrayValue?.compactMap(\.stringValue).map(name) ?? []).joined(separator: ", ")
-    case .taxonomy:
-      let names = value.arrayValue?.compactMap(\.stringValue) ?? []
-      guard let path = question.indices(of: names) else { return names.joined(separator: " › ") }
-      return (1...max(1, path.count)).compactMap { question.option(at: Array(path.prefix($0)))?.display }
-        .joined(separator: " › ")
-    case .rating: return value.displayText
-    case .text: return "“\(value.stringValue ?? "")”"
-    case .comparison:
-      switch value.stringValue {
-      case "a": return "response A"
-      case "b": return "response B"
-      case "tie": return "a tie"
-      default: return "both bad"
+      guard let value = answers[question.name], let answer = Answer(json: value, question: question) else {
+        return nil
       }
-    case .spans:
-      let spans = Span.list(value)
-      return spans.isEmpty ? "no spans" : spans.map { "\($0.label) “\($0.text)”" }.joined(separator: ", ")
+      return "\(question.prompt): \(answer.display(question))"
     }
   }
 }

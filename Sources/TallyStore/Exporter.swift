@@ -13,62 +13,26 @@ public enum ExportFormat: String, Sendable, CaseIterable {
   case conll
 }
 
-/// The current answer of one (task, annotator): the latest record in that annotator's log.
-public struct CurrentLabel: Sendable, Equatable {
-  public var record: LabelRecord
-  public var task: LabelTask?
-}
-
-/// What a current answer is keyed by: a gold task's answers are kept apart from a data task with the same id
-/// (gold files are often made from data items).
-struct LabelKey: Hashable, Sendable {
-  var task: String
-  var annotator: String
-  var gold: Bool
-}
-
-/// The latest answer/skip record per (task, annotator, gold or not), fed log by log in file order.
-struct LatestRecords {
-  private(set) var latest: [LabelKey: (record: LabelRecord, path: String)] = [:]
-  /// Keys in the order first seen.
-  private(set) var order: [LabelKey] = []
-
-  /// Takes one record of the log at `path`; events and records without a task are ignored.
-  mutating func add(_ record: LabelRecord, path: String) {
-    guard record.type != .event, let task = record.task else { return }
-    let key = LabelKey(task: task, annotator: record.annotator, gold: record.gold)
-    if let existing = latest[key] {
-      // Within one log the later line wins; across logs the later submission (then the larger id).
-      let later = (existing.record.submittedAt, existing.record.id) <= (record.submittedAt, record.id)
-      if existing.path == path || later { latest[key] = (record, path) }
-    } else {
-      order.append(key)
-      latest[key] = (record, path)
-    }
-  }
-
-  /// The latest records, in the order their keys were first seen.
-  var records: [LabelRecord] { order.compactMap { latest[$0]?.record } }
-}
-
 /// Reads every annotator's log in a project and writes the current answers.
 public enum Exporter {
-  /// The latest answer/skip record per (task, annotator) across all logs, with problems found on the way.
-  /// Training and exam answers are never labels; gold answers are kept apart from data answers of the same
-  /// task id and left out unless `includeGold`.
+  /// The current answer/skip record per (task, annotator) across all logs (the current-answer rule, through
+  /// the store), with problems found on the way: unreadable lines and conflicts. Training and exam answers are
+  /// never labels; gold answers are kept apart from data answers of the same task id and left out unless
+  /// `includeGold`.
   public static func currentLabels(
     project: Project, includeGold: Bool = false
   ) throws -> (labels: [LabelRecord], problems: [Diagnostic]) {
-    var latest = LatestRecords()
-    var problems: [Diagnostic] = []
-    for path in project.logPaths() {
-      let (records, logProblems) = try LabelLogReader.readAll(path: path)
-      problems += logProblems.map { Diagnostic(.warning, file: Path.display(path), line: $0.line, $0.reason) }
-      for record in records where record.phase == nil && (includeGold || !record.gold) {
-        latest.add(record, path: path)
-      }
+    let store = try LabelStore.load(project: project)
+    var problems = store.problems
+    for conflict in store.conflicts where includeGold || !conflict.task.gold {
+      let place = conflict.recordIDs.dropFirst().first.flatMap(store.place(ofRecord:))
+      problems.append(
+        Diagnostic(
+          .warning, file: place.map { Path.display($0.file) } ?? Path.display(project.labelsFolder), line: place?.line,
+          "\(conflict.annotator) has \(conflict.recordIDs.count) current answers to \(conflict.task) (records "
+            + "\(conflict.recordIDs.joined(separator: ", "))); the export has the first, by time"))
     }
-    return (latest.records, problems)
+    return (store.currentRecords(includeGold: includeGold), problems)
   }
 
   /// Writes the export text for a project: data answers first (in data order), then, with `includeGold`,

@@ -17,11 +17,14 @@ public struct LogEntry: Sendable, Equatable {
   }
 }
 
-/// One annotator's log read back: the latest record per task, the events, and what could not be read.
+/// One annotator's log read back: the current record per task (by the current-answer rule), the events, and
+/// what could not be read.
 public struct LogIndex: Sendable {
-  /// Task id → latest record; gold answers under `LogIndex.goldKey(id)`, so a gold task sharing a data
-  /// task's id never hides it. Training and exam answers are not here.
-  public var latest: [String: LogEntry] = [:]
+  /// Task → current record (a gold task apart from a data task with the same id). Training and exam answers
+  /// are not here.
+  public var latest: [TaskKey: LogEntry] = [:]
+  /// Tasks answered twice without one answer superseding the other (two sessions at once).
+  public var conflicts: [AnswerConflict] = []
   public var guidelinesOpened: Set<String> = []
   /// Versions of the exam this annotator has passed (from `exam_result` events).
   public var examsPassed: Set<String> = []
@@ -39,8 +42,6 @@ public struct LogIndex: Sendable {
 
   public var answered: Int { latest.values.lazy.filter { $0.type == .answer }.count }
 
-  /// The key a gold task's records are indexed under.
-  public static func goldKey(_ taskID: String) -> String { GoldAnswer.handledKey(taskID) }
   public var skipped: Int { latest.values.lazy.filter { $0.type == .skip }.count }
 }
 
@@ -150,7 +151,13 @@ public enum LabelLogReader {
     if let size = Files.size(path), size > 0 { result.latest.reserveCapacity(Int(size / 250)) }
     let keys = [
       "type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at", "gold", "phase", "details",
+      "supersedes",
     ]
+    // Tasks with more than one record: every version, resolved at the end (one record per task, the usual
+    // case, needs no more than its offset).
+    var versions: [TaskKey: [(version: RecordVersion, entry: LogEntry)]] = [:]
+    let reader = open(path, O_RDONLY | O_CLOEXEC)
+    defer { if reader >= 0 { close(reader) } }
     try forEachLine(path: path) { offset, lineNumber, line, complete in
       // topLevelValues validates the whole line, so a line it accepts is complete JSON.
       let values = try? JSONParser.fields(keys, in: line)
@@ -173,8 +180,19 @@ public enum LabelLogReader {
           return
         }
         if values[8] != nil { return }  // training or exam: not a label
-        let isGold = values[7]?.boolValue == true
-        result.latest[isGold ? LogIndex.goldKey(task) : task] = LogEntry(offset: offset, type: type)
+        let key = TaskKey(task, gold: values[7]?.boolValue == true)
+        let entry = LogEntry(offset: offset, type: type)
+        if let earlier = result.latest.updateValue(entry, forKey: key) {
+          let version = RecordVersion(
+            id: values[4]?.stringValue ?? "", supersedes: values[10]?.stringValue,
+            submittedAt: values[6]?.stringValue.flatMap(Timestamp.parse) ?? 0)
+          if versions[key] == nil, reader >= 0,
+            let first = try? Self.record(fd: reader, path: path, offset: earlier.offset)
+          {
+            versions[key] = [(first.version, earlier)]
+          }
+          versions[key, default: []].append((version, entry))
+        }
         if type == .answer {
           result.recentAnswers.append(offset)
           if result.recentAnswers.count >= 2 * LogIndex.recentLimit {
@@ -195,6 +213,15 @@ public enum LabelLogReader {
         {
           result.examsPassed.insert(version)
         }
+      }
+    }
+    for (key, list) in versions {
+      let (current, concurrent) = CurrentAnswer.resolve(list.map(\.version))
+      result.latest[key] = list[current].entry
+      if !concurrent.isEmpty {
+        result.conflicts.append(
+          AnswerConflict(
+            task: key, annotator: annotator ?? "", recordIDs: ([current] + concurrent).map { list[$0].version.id }))
       }
     }
     if result.recentAnswers.count > LogIndex.recentLimit {

@@ -113,7 +113,8 @@ public struct QualityReport: Sendable, Equatable {
   /// version of the exam count as passed.
   public init(logs: [(path: String, records: [LabelRecord])], examVersion: String? = nil) {
     var rows: [String: AnnotatorQuality] = [:]
-    var latest = LatestRecords()
+    let store = LabelStore(
+      logs: logs.map { log in (log.path, log.records.enumerated().map { ($0.offset + 1, $0.element) }) })
     var exams: [String: [(result: ExamResult, order: Int)]] = [:]
     // Per log and annotator: whether the previous first answer was flagged `same_answer_run`.
     var inRun: [String: Bool] = [:]
@@ -134,7 +135,6 @@ public struct QualityReport: Sendable, Equatable {
           if record.event == "slow_down_pause" { rows[who]?.slowDownPauses += 1 }
           if record.event == "gold_threshold_pause" { rows[who]?.goldThresholdPauses += 1 }
         case .answer, .skip:
-          latest.add(record, path: path)
           guard record.type == .answer else { continue }
           if record.flags.contains(.belowGoldThreshold) { rows[who]?.belowGoldThreshold += 1 }
           // Runs are judged on first answers, as the quality checks count them; edits neither extend nor
@@ -149,7 +149,8 @@ public struct QualityReport: Sendable, Equatable {
       }
     }
     var times: [String: [Double]] = [:]
-    for record in latest.records where record.type == .answer || (record.type == .skip && record.gold) {
+    for record in store.currentRecords(includeGold: true)
+    where record.type == .answer || (record.type == .skip && record.gold) {
       let who = record.annotator
       // A skipped gold task is a wrong answer, as the gold rule counts it while labeling.
       if record.gold {

@@ -190,7 +190,7 @@ public struct AppState: Sendable, Equatable {
   /// The task on screen (nil while loading, at the end, or for an unreadable line).
   public var current: LoadedTask?
   /// Task id → what this annotator did with it (latest record).
-  public var handled: [String: HandledTask]
+  public var handled: [TaskKey: HandledTask]
   public var draft = Draft()
   public var overlay = Overlay.none
   public var guidelines = GuidelinesState()
@@ -245,14 +245,14 @@ public struct AppState: Sendable, Equatable {
   /// positions are stale.
   public var layoutGeneration = 0
 
-  public init(session: SessionInfo, width: Int, height: Int, handled: [String: HandledTask], now: Double) {
+  public init(session: SessionInfo, width: Int, height: Int, handled: [TaskKey: HandledTask], now: Double) {
     self.session = session
     self.width = width
     self.height = height
     self.position = 0
     self.handled = handled
     self.skippedCount = handled.values.lazy.filter(\.skipped).count
-    self.goldHandledCount = handled.keys.lazy.filter { $0.hasPrefix(GoldAnswer.handledKeyPrefix) }.count
+    self.goldHandledCount = handled.keys.lazy.filter(\.gold).count
     self.now = now
     self.sessionStart = now
     self.quality = QualityTracker(config: session.quality)

@@ -85,10 +85,7 @@ public struct LoadedTask: Sendable, Equatable {
   }
 
   /// The key of this task in `AppState.handled` (gold tasks apart from data tasks with the same id).
-  public var handledKey: String? {
-    guard let task else { return nil }
-    return isGoldSlot ? GoldAnswer.handledKey(task.id) : task.id
-  }
+  public var taskKey: TaskKey? { task.map { TaskKey($0.id, gold: isGoldSlot) } }
 
   /// The end of the queue.
   public static func end(total: Int) -> LoadedTask { LoadedTask(position: total) }

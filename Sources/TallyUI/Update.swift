@@ -56,8 +56,7 @@ public enum App {
     case .appended(let recordID, let offset):
       guard let pending = state.pendingRecord, pending.id == recordID else { return [] }
       state.pendingRecord = nil
-      if let task = pending.task {
-        let key = pending.gold ? GoldAnswer.handledKey(task) : task
+      if let key = pending.taskKey {
         let wasSkipped = state.handled[key]?.skipped == true
         let isNew = state.handled[key] == nil
         state.skippedCount += (pending.type == .skip ? 1 : 0) - (wasSkipped ? 1 : 0)
@@ -498,7 +497,7 @@ public enum App {
   }
 
   static func submit(_ state: inout AppState, _ input: Input) -> [Effect] {
-    guard let task = state.current?.task, let key = state.current?.handledKey else { return [] }
+    guard let task = state.current?.task, let key = state.current?.taskKey else { return [] }
     if state.session.phase == .exam && state.practice.recorded {
       state.message = examClosedMessage
       return []

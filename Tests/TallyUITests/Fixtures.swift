@@ -85,7 +85,7 @@ enum Fixture {
   static func state(
     _ questions: [Question] = [sentiment], task: LabelTask = task("t1", "The soup was wonderful."), position: Int = 0,
     total: Int = 3, width: Int = 80, height: Int = 24, previous: LabelRecord? = nil,
-    handled: [String: HandledTask] = [:], guidelines: String? = "# Guide\n\nBe careful.\n",
+    handled: [TaskKey: HandledTask] = [:], guidelines: String? = "# Guide\n\nBe careful.\n",
     layout: TaskLayout = .text, seed: UInt64 = 0
   ) -> AppState {
     var info = session(questions, total: total, guidelines: guidelines)

@@ -159,7 +159,7 @@ struct QualityFlowTests {
       quality: Self.config { $0.goldFeedback = .explain }, task: Self.goldTask, gold: Self.gold, isGoldSlot: true)
     let record = try #require(Self.answer(&state, .char("1"), at: 1010, id: "a1").first)
     #expect(record.gold && record.correct == false)
-    #expect(state.handled[GoldAnswer.handledKey("g1")] != nil)
+    #expect(state.handled[TaskKey("g1", gold: true)] != nil)
     #expect(state.handled["g1"] == nil)
     guard case .feedback(let feedback) = state.overlay else {
       Issue.record("no feedback screen")
