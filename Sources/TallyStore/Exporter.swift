@@ -250,20 +250,7 @@ public enum BIO {
   /// and whether some spans overlapped (BIO cannot say that; the earlier span wins).
   public static func tag(text: String, spans: [Span]) -> (String, overlapping: Bool) {
     let points = CodePointText(text)
-    var tokens: [Range<Int>] = []
-    var i = 0
-    while i < points.count {
-      if points.isSpace(at: i) {
-        i += 1
-      } else if points.isWord(at: i) {
-        let start = i
-        while i < points.count && points.isWord(at: i) { i += 1 }
-        tokens.append(start..<i)
-      } else {
-        tokens.append(i..<(i + 1))
-        i += 1
-      }
-    }
+    let tokens = Self.tokens(points)
     let sorted = Span.sorted(spans)
     var overlapping = false
     for (a, b) in zip(sorted, sorted.dropFirst()) where a.overlaps(b) { overlapping = true }
@@ -279,5 +266,34 @@ public enum BIO {
       out += points.slice(token.lowerBound, token.upperBound) + "\t" + tag + "\n"
     }
     return (out, overlapping)
+  }
+
+  /// The tokens of a text, as code-point ranges: runs of word characters, and every other character that is not
+  /// a space on its own.
+  public static func tokens(_ points: CodePointText) -> [Range<Int>] {
+    var tokens: [Range<Int>] = []
+    var i = 0
+    while i < points.count {
+      if points.isSpace(at: i) {
+        i += 1
+      } else if points.isWord(at: i) {
+        let start = i
+        while i < points.count && points.isWord(at: i) { i += 1 }
+        tokens.append(start..<i)
+      } else {
+        tokens.append(i..<(i + 1))
+        i += 1
+      }
+    }
+    return tokens
+  }
+
+  /// Each token's label: the label of the first span (in document order) that shares a code point with it, or
+  /// `O`.
+  public static func tokenLabels(_ tokens: [Range<Int>], spans: [Span]) -> [String] {
+    let sorted = Span.sorted(spans)
+    return tokens.map { token in
+      sorted.first { $0.start < token.upperBound && token.lowerBound < $0.end }?.label ?? "O"
+    }
   }
 }
