@@ -10,7 +10,7 @@ public struct TallyCommand: ParsableCommand {
     version: version,
     subcommands: [
       LabelCommand.self, TrainCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self,
-      QualityCommand.self, AggregateCommand.self, AgreementCommand.self,
+      QualityCommand.self, AggregateCommand.self, AgreementCommand.self, ReportCommand.self,
       StressCommand.self,
     ]
   )

@@ -191,7 +191,8 @@ extension AggregationResult {
     return out
   }
 
-  static func format(_ x: Double, _ digits: Int) -> String {
+  /// `x` with `digits` decimals, a true minus sign, `–` for NaN.
+  public static func format(_ x: Double, _ digits: Int) -> String {
     guard x.isFinite else { return x.isNaN ? "–" : (x > 0 ? "∞" : "−∞") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
@@ -203,28 +204,5 @@ extension AggregationResult {
       text += String(repeating: "0", count: max(0, digits - decimals))
     }
     return text.replacing("-", with: "−")
-  }
-}
-
-/// Aligned plain-text tables (display widths, so CJK and emoji line up).
-public enum TextTable {
-  public static func render(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
-    let all = [header] + rows
-    var widths = [Int](repeating: 0, count: header.count)
-    for row in all {
-      for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
-    }
-    var out = ""
-    for row in all {
-      var line = ""
-      for (i, cell) in row.enumerated() where i < widths.count {
-        let pad = String(repeating: " ", count: widths[i] - DisplayWidth.of(cell))
-        if i > 0 { line += "  " }
-        line += rightAligned.contains(i) ? pad + cell : cell + pad
-      }
-      while line.hasSuffix(" ") { line.removeLast() }
-      out += line + "\n"
-    }
-    return out
   }
 }

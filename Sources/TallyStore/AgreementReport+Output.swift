@@ -1,6 +1,7 @@
 import TallyCore
 import TallyJSON
 import TallyStats
+import TallyText
 
 extension AgreementFigure {
   /// `{"value", "items", "left_out"}` (with `ci` when there is an interval); a figure that is undefined is null.

@@ -224,29 +224,11 @@ extension QualityReport {
     let header = [
       "annotator", "labeled", "median s", "too fast", "gold", "gold accuracy", "runs", "below", "pauses", "exam",
     ]
-    // Left-aligned columns: annotator, gold accuracy, exam; the rest are numbers.
-    let left: Set<Int> = [0, 5, 9]
-    var lines = [header]
-    for row in annotators {
-      lines.append(Self.cells(row, exam: Self.examText(row.exam)))
-    }
+    var rows: [[String]] = annotators.map { Self.cells($0, exam: Self.examText($0.exam)) }
     let totalExam = examTakers == 0 ? "–" : "\(examPassers)/\(examTakers) passed"
-    lines.append(Self.cells(total, exam: totalExam))
-    var widths = Array(repeating: 0, count: header.count)
-    for line in lines {
-      for (i, cell) in line.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
-    }
-    var out = ""
-    for line in lines {
-      var text = ""
-      for (i, cell) in line.enumerated() {
-        let pad = String(repeating: " ", count: widths[i] - DisplayWidth.of(cell))
-        if i > 0 { text += "  " }
-        text += left.contains(i) ? cell + pad : pad + cell
-      }
-      while text.last == " " { text.removeLast() }
-      out += text + "\n"
-    }
+    rows.append(Self.cells(total, exam: totalExam))
+    // Left-aligned columns: annotator, gold accuracy, exam; the rest are numbers.
+    var out = TextTable.render(header: header, rows: rows, rightAligned: [1, 2, 3, 4, 6, 7, 8])
     out += "\n" + Self.legend.joined(separator: "\n") + "\n"
     return out
   }
