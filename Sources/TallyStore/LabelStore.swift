@@ -1,17 +1,77 @@
+import Dispatch
+import Synchronization
 import TallyCore
+import TallyJSON
 
-/// Every label log of a project, read once, with the current-answer rule applied: per task every annotator's
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A record id, compact: a canonical UUID as 128 bits (ordered as its text is), anything else by its index in
+/// the store's table of other ids.
+public enum RecordID: Sendable, Hashable {
+  case uuid(UInt64, UInt64)
+  case other(Int32)
+
+  /// Parses a canonical lowercase UUID (`8-4-4-4-12` hex digits).
+  static func uuid(_ text: String) -> RecordID? {
+    let bytes = Array(text.utf8)
+    guard bytes.count == 36, bytes[8] == 45, bytes[13] == 45, bytes[18] == 45, bytes[23] == 45 else { return nil }
+    var hi: UInt64 = 0
+    var lo: UInt64 = 0
+    var digits = 0
+    for (i, b) in bytes.enumerated() where i != 8 && i != 13 && i != 18 && i != 23 {
+      let v: UInt64
+      switch b {
+      case 48...57: v = UInt64(b - 48)
+      case 97...102: v = UInt64(b - 87)
+      default: return nil
+      }
+      if digits < 16 { hi = hi << 4 | v } else { lo = lo << 4 | v }
+      digits += 1
+    }
+    return .uuid(hi, lo)
+  }
+}
+
+/// Every label log of a project, read once with the current-answer rule applied: per task every annotator's
 /// current record, per annotator all their records, and the conflicts found. Export, the quality report,
 /// aggregation, agreement and review read labels through it, so they all agree on what an annotator's answer is.
+///
+/// Reading is lazy, as the resume is: one pass per log (logs in parallel) validates every line but keeps only
+/// what the rule and the indexes need (id, type, task, annotator, time, supersedes, gold, phase and where the
+/// line is); whole records, or some of their fields, are read back by offset when asked for.
 public struct LabelStore: Sendable {
-  /// Every record read: logs in name order, lines in file order.
-  public private(set) var records: [LabelRecord] = []
-  /// Where each record was read.
-  public private(set) var places: [RecordPlace] = []
-  /// The log paths read, in order.
+  /// What the store keeps of each record.
+  public struct Entry: Sendable {
+    public var log: Int32
+    public var type: RecordType
+    public var gold: Bool
+    /// Training or exam (not labels).
+    public var phase: Phase?
+    /// Task code (into `tasks`), -1 for events.
+    public var task: Int32
+    /// Annotator code (into `annotators`).
+    public var annotator: Int32
+    public var line: Int32
+    public var offset: Int64
+    public var submittedAt: Double
+    public var id: RecordID
+    public var supersedes: RecordID?
+  }
+
+  /// The log paths read, in name order.
   public private(set) var logs: [String] = []
-  /// Indices into `records` of the current answer or skip of every (task, annotator), labeling only (no
-  /// training or exam answers, no events), in the order of `records`.
+  /// Every record, logs in order, lines in file order.
+  public private(set) var entries: [Entry] = []
+  /// The tasks named by records (gold tasks apart), by code.
+  public private(set) var tasks: [TaskKey] = []
+  /// The annotators named by records, by code.
+  public private(set) var annotatorNames: [String] = []
+  /// Ids that are not canonical UUIDs, by index.
+  private var otherIDs: [String] = []
+  /// Indices into `entries` of the current answer or skip of every (task, annotator), labeling only (no
+  /// training or exam answers, no events), in the order of `entries`.
   public private(set) var current: [Int] = []
   /// Two or more current answers of one annotator to one task.
   public private(set) var conflicts: [AnswerConflict] = []
@@ -20,88 +80,334 @@ public struct LabelStore: Sendable {
 
   /// Reads every log of the project.
   public static func load(project: Project) throws(SystemError) -> LabelStore {
-    var logs: [(path: String, records: [(line: Int, record: LabelRecord)])] = []
-    var problems: [Diagnostic] = []
-    for path in project.logPaths().sorted() {
-      let (records, logProblems) = try LabelLogReader.readNumbered(path: path)
-      problems += logProblems.map { Diagnostic(.warning, file: Path.display(path), line: $0.line, $0.reason) }
-      logs.append((path, records))
-    }
-    return LabelStore(logs: logs, problems: problems)
+    try LabelStore(paths: project.logPaths().sorted())
   }
 
-  /// A store over records already read (tests, imports).
-  public init(logs: [(path: String, records: [(line: Int, record: LabelRecord)])], problems: [Diagnostic] = []) {
-    self.problems = problems
-    struct Key: Hashable {
-      var task: TaskKey
-      var annotator: String
-    }
-    var groups: [Key: [Int]] = [:]
-    var order: [Key] = []
-    for (path, numbered) in logs {
-      self.logs.append(path)
-      for (line, record) in numbered {
-        let index = records.count
-        records.append(record)
-        places.append(RecordPlace(file: path, line: line))
-        guard record.type != .event, record.phase == nil, let task = record.taskKey else { continue }
-        let key = Key(task: task, annotator: record.annotator)
-        if groups[key] == nil { order.append(key) }
-        groups[key, default: []].append(index)
+  /// Reads the logs at `paths`.
+  public init(paths: [String]) throws(SystemError) {
+    let scans = Mutex([LogScan?](repeating: nil, count: paths.count))
+    let failures = Mutex<SystemError?>(nil)
+    DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+      do throws(SystemError) {
+        let scan = try LogScan(path: paths[i])
+        scans.withLock { $0[i] = scan }
+      } catch {
+        failures.withLock { $0 = error }
       }
     }
-    current.reserveCapacity(order.count)
-    for key in order {
-      guard let members = groups[key] else { continue }
-      let (winner, concurrent) = CurrentAnswer.resolve(members.map { records[$0].version })
-      current.append(members[winner])
+    if let failure = failures.withLock({ $0 }) { throw failure }
+    self.init(logs: paths, scans: scans.withLock { $0.compactMap { $0 } })
+  }
+
+  /// A store over records already in memory (tests, imports), written to no file: `record(_:)` gives them back.
+  public init(logs given: [(path: String, records: [(line: Int, record: LabelRecord)])], problems: [Diagnostic] = []) {
+    var scans: [LogScan] = []
+    for (path, records) in given {
+      var scan = LogScan(memory: path)
+      for (line, record) in records { scan.add(record, line: line, offset: -1) }
+      scan.held = records.map(\.record)
+      scans.append(scan)
+    }
+    self.init(logs: given.map(\.path), scans: scans)
+    self.problems = problems + self.problems
+  }
+
+  /// Records held in memory (the in-memory initialiser), per log.
+  private var held: [[LabelRecord]] = []
+
+  private init(logs: [String], scans: [LogScan]) {
+    self.logs = logs
+    var taskCodes: [TaskKey: Int32] = [:]
+    var annotatorCodes: [String: Int32] = [:]
+    var otherCodes: [String: Int32] = [:]
+    func id(_ text: String) -> RecordID {
+      if let uuid = RecordID.uuid(text) { return uuid }
+      if let code = otherCodes[text] { return .other(code) }
+      let code = Int32(otherIDs.count)
+      otherCodes[text] = code
+      otherIDs.append(text)
+      return .other(code)
+    }
+    entries.reserveCapacity(scans.reduce(0) { $0 + $1.rows.count })
+    for (log, scan) in scans.enumerated() {
+      problems += scan.problems
+      held.append(scan.held)
+      // The log's own codes, mapped to the store's.
+      let taskMap = scan.tasks.names.map { name -> Int32 in
+        let key = TaskKey(String(name.dropFirst()), gold: name.first == "g")
+        if let code = taskCodes[key] { return code }
+        let code = Int32(tasks.count)
+        taskCodes[key] = code
+        tasks.append(key)
+        return code
+      }
+      let annotatorMap = scan.annotators.names.map { name -> Int32 in
+        if let code = annotatorCodes[name] { return code }
+        let code = Int32(annotatorNames.count)
+        annotatorCodes[name] = code
+        annotatorNames.append(name)
+        return code
+      }
+      for row in scan.rows {
+        entries.append(
+          Entry(
+            log: Int32(log), type: row.type, gold: row.gold, phase: row.phase,
+            task: row.task >= 0 ? taskMap[Int(row.task)] : -1, annotator: annotatorMap[Int(row.annotator)],
+            line: row.line, offset: row.offset, submittedAt: row.submittedAt, id: id(row.id),
+            supersedes: row.supersedes.map(id)))
+      }
+    }
+    resolve()
+  }
+
+  /// The current-answer rule over every (task, annotator).
+  private mutating func resolve() {
+    var first: [Int64: Int32] = [:]
+    first.reserveCapacity(entries.count)
+    var more: [Int64: [Int32]] = [:]
+    for (i, entry) in entries.enumerated() where entry.type != .event && entry.phase == nil && entry.task >= 0 {
+      let key = Int64(entry.task) << 32 | Int64(entry.annotator)
+      if let earlier = first.updateValue(Int32(i), forKey: key) {
+        if more[key] == nil { more[key] = [earlier] }
+        more[key]?.append(Int32(i))
+      }
+    }
+    var winners: [Int] = []
+    winners.reserveCapacity(first.count)
+    for (key, i) in first where more[key] == nil { winners.append(Int(i)) }
+    for (_, members) in more {
+      let versions = members.map { m -> RecordVersion in
+        let entry = entries[Int(m)]
+        return RecordVersion(
+          id: idString(entry.id), supersedes: entry.supersedes.map(idString), submittedAt: entry.submittedAt)
+      }
+      let (winner, concurrent) = CurrentAnswer.resolve(versions)
+      winners.append(Int(members[winner]))
       if !concurrent.isEmpty {
+        let entry = entries[Int(members[winner])]
         conflicts.append(
           AnswerConflict(
-            task: key.task, annotator: key.annotator,
-            recordIDs: ([winner] + concurrent).map { records[members[$0]].id }))
+            task: tasks[Int(entry.task)], annotator: annotatorNames[Int(entry.annotator)],
+            recordIDs: ([winner] + concurrent).map { versions[$0].id }))
       }
     }
-    current.sort()
+    winners.sort()
+    current = winners
+    conflicts.sort { ($0.task, $0.annotator) < ($1.task, $1.annotator) }
   }
 
-  /// The current answers and skips, gold ones only when asked for.
+  /// A record id as text.
+  public func idString(_ id: RecordID) -> String {
+    switch id {
+    case .other(let i): return otherIDs[Int(i)]
+    case .uuid(let hi, let lo):
+      let hex = String(hi, radix: 16).leftPadded(16) + String(lo, radix: 16).leftPadded(16)
+      let c = Array(hex)
+      return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-"
+        + String(c[20..<32])
+    }
+  }
+
+  /// How many records were read.
+  public var count: Int { entries.count }
+
+  /// Where record `i` was read.
+  public func place(_ i: Int) -> RecordPlace {
+    RecordPlace(file: logs[Int(entries[i].log)], line: Int(entries[i].line))
+  }
+
+  /// Where the record with this id was read.
+  public func place(ofRecord id: String) -> RecordPlace? {
+    let wanted = RecordID.uuid(id) ?? otherIDs.firstIndex(of: id).map { .other(Int32($0)) }
+    guard let wanted, let i = entries.firstIndex(where: { $0.id == wanted }) else { return nil }
+    return place(i)
+  }
+
+  /// The annotator of record `i`.
+  public func annotator(_ i: Int) -> String { annotatorNames[Int(entries[i].annotator)] }
+
+  /// The task of record `i` (nil for events).
+  public func task(_ i: Int) -> TaskKey? { entries[i].task >= 0 ? tasks[Int(entries[i].task)] : nil }
+
+  /// Records in full, read back from their logs (in the order asked; nil for a line that no longer reads).
+  public func records(_ indices: [Int]) -> [LabelRecord?] {
+    lines(indices) { bytes in (try? JSONParser.parse(bytes)).flatMap { try? LabelRecord(json: $0) } }
+  }
+
+  /// One record in full.
+  public func record(_ i: Int) -> LabelRecord? { records([i])[0] }
+
+  /// Some top-level fields of records, read back from their logs without building the rest.
+  public func fields(_ keys: [String], of indices: [Int]) -> [[JSONValue?]?] {
+    lines(indices) { bytes in try? JSONParser.fields(keys, in: bytes) }
+  }
+
+  /// Reads the lines of `indices` (grouped by log, in offset order, with one open file per log) through `read`.
+  private func lines<T>(_ indices: [Int], _ read: (UnsafeRawBufferPointer) -> T?) -> [T?] {
+    var result = [T?](repeating: nil, count: indices.count)
+    var byLog: [Int32: [(slot: Int, entry: Int)]] = [:]
+    for (slot, i) in indices.enumerated() { byLog[entries[i].log, default: []].append((slot, i)) }
+    for (log, wanted) in byLog {
+      if !held[Int(log)].isEmpty {
+        // In memory: offsets are positions in the held records.
+        let records = held[Int(log)]
+        var positions: [Int: Int] = [:]
+        var seen = 0
+        for (n, entry) in entries.enumerated() where entry.log == log {
+          positions[n] = seen
+          seen += 1
+        }
+        for (slot, i) in wanted {
+          guard let p = positions[i] else { continue }
+          let line = records[p].jsonLine
+          result[slot] = Array(line.utf8).withUnsafeBytes { read($0) }
+        }
+        continue
+      }
+      let fd = open(logs[Int(log)], O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { continue }
+      defer { close(fd) }
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      for (slot, i) in wanted.sorted(by: { entries[$0.entry].offset < entries[$1.entry].offset }) {
+        guard let bytes = LabelStore.line(fd: fd, at: entries[i].offset, buffer: &buffer) else { continue }
+        result[slot] = bytes.withUnsafeBytes { read($0) }
+      }
+    }
+    return result
+  }
+
+  /// The line starting at `offset` (without its newline).
+  static func line(fd: Int32, at offset: Int64, buffer: inout [UInt8]) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    var position = offset
+    while true {
+      let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(position)) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      if let newline = buffer[0..<n].firstIndex(of: 0x0A) {
+        bytes.append(contentsOf: buffer[0..<newline])
+        return bytes
+      }
+      bytes.append(contentsOf: buffer[0..<n])
+      position += Int64(n)
+    }
+    return bytes.isEmpty ? nil : bytes
+  }
+
+  /// The current answers and skips in full, gold ones only when asked for.
   public func currentRecords(includeGold: Bool = false) -> [LabelRecord] {
-    current.lazy.map { records[$0] }.filter { includeGold || !$0.gold }
+    records(current.filter { includeGold || !entries[$0].gold }).compactMap { $0 }
   }
 
   /// Per task, the indices of its annotators' current records.
   public func currentByTask(includeGold: Bool = false) -> [TaskKey: [Int]] {
     var result: [TaskKey: [Int]] = [:]
-    for i in current {
-      guard let key = records[i].taskKey, includeGold || !key.gold else { continue }
-      result[key, default: []].append(i)
+    for i in current where includeGold || !entries[i].gold {
+      result[tasks[Int(entries[i].task)], default: []].append(i)
     }
     return result
   }
 
   /// Every annotator who wrote a record, sorted.
-  public var annotators: [String] { Set(records.map(\.annotator)).sorted() }
+  public var annotators: [String] { annotatorNames.sorted() }
 
   /// The indices of an annotator's records, in read order.
   public func recordIndices(of annotator: String) -> [Int] {
-    records.indices.filter { records[$0].annotator == annotator }
+    guard let code = annotatorNames.firstIndex(of: annotator) else { return [] }
+    return entries.indices.filter { entries[$0].annotator == Int32(code) }
   }
 
-  /// Where the record with this id was read.
-  public func place(ofRecord id: String) -> RecordPlace? {
-    records.firstIndex { $0.id == id }.map { places[$0] }
-  }
-
-  /// The records of each log, as read (the quality report walks them in file order).
+  /// The records of each log in full, in file order (the quality report walks them so).
   public var recordsByLog: [(path: String, records: [LabelRecord])] {
+    let all = records(Array(entries.indices))
     var result: [(path: String, records: [LabelRecord])] = logs.map { ($0, []) }
-    var index: [String: Int] = [:]
-    for (i, path) in logs.enumerated() { index[path] = i }
-    for (i, record) in records.enumerated() {
-      if let log = index[places[i].file] { result[log].records.append(record) }
+    for (i, record) in all.enumerated() {
+      if let record { result[Int(entries[i].log)].records.append(record) }
     }
     return result
   }
+}
+
+/// One log read with validated fields only.
+struct LogScan: Sendable {
+  struct Row: Sendable {
+    var type: RecordType
+    var gold: Bool
+    var phase: Phase?
+    var task: Int32
+    var annotator: Int32
+    var line: Int32
+    var offset: Int64
+    var submittedAt: Double
+    var id: String
+    var supersedes: String?
+  }
+
+  let path: String
+  var rows: [Row] = []
+  /// Task names prefixed `d` (data) or `g` (gold), and annotator names, coded in the order seen.
+  var tasks = ByteInterner()
+  var annotators = ByteInterner()
+  var problems: [Diagnostic] = []
+  /// Records given in memory instead of a file.
+  var held: [LabelRecord] = []
+
+  init(memory path: String) { self.path = path }
+
+  static let keys = ["type", "task", "id", "annotator", "submitted_at", "supersedes", "gold", "phase"]
+
+  init(path: String) throws(SystemError) {
+    self.path = path
+    var rows: [Row] = []
+    var tasks = ByteInterner(capacity: 1 << 12)
+    var annotators = ByteInterner()
+    var problems: [Diagnostic] = []
+    let shown = Path.display(path)
+    try LabelLogReader.forEachLine(path: path) { offset, lineNumber, line, complete in
+      guard let values = try? JSONParser.fields(LogScan.keys, in: line),
+        let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:))
+      else {
+        let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
+        problems.append(Diagnostic(.warning, file: shown, line: lineNumber, what))
+        return
+      }
+      guard let id = values[2]?.stringValue, !id.isEmpty, let annotator = values[3]?.stringValue,
+        let submitted = values[4]?.stringValue.flatMap(Timestamp.parse)
+      else {
+        problems.append(
+          Diagnostic(
+            .warning, file: shown, line: lineNumber, "invalid record skipped: no id, annotator or submitted_at"))
+        return
+      }
+      let task = values[1]?.stringValue
+      if type != .event && task == nil {
+        problems.append(Diagnostic(.warning, file: shown, line: lineNumber, "invalid record skipped: missing `task`"))
+        return
+      }
+      let gold = values[6]?.boolValue == true
+      rows.append(
+        Row(
+          type: type, gold: gold, phase: values[7]?.stringValue.flatMap(Phase.init(rawValue:)),
+          task: task.map { tasks.code((gold ? "g" : "d") + $0) } ?? -1, annotator: annotators.code(annotator),
+          line: Int32(lineNumber), offset: offset, submittedAt: submitted, id: id, supersedes: values[5]?.stringValue))
+    }
+    self.rows = rows
+    self.tasks = tasks
+    self.annotators = annotators
+    self.problems = problems
+  }
+
+  /// A record given in memory.
+  mutating func add(_ record: LabelRecord, line: Int, offset: Int64) {
+    rows.append(
+      Row(
+        type: record.type, gold: record.gold, phase: record.phase,
+        task: record.task.map { tasks.code((record.gold ? "g" : "d") + $0) } ?? -1,
+        annotator: annotators.code(record.annotator), line: Int32(line), offset: offset,
+        submittedAt: record.submittedAt, id: record.id, supersedes: record.supersedes))
+  }
+}
+
+extension String {
+  func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -34,17 +34,20 @@ public struct QuestionAnswers: Sendable {
     }
     var taskIndex: [String: Int] = [:]
     var goldAnswers: [String: [(annotator: Int, answer: Answer)]] = [:]
-    for record in store.currentRecords(includeGold: true) {
-      guard record.type == .answer, let task = record.task else {
+    // Only the fields needed, read back for the current records.
+    let wanted = store.current
+    let read = store.fields(["answers", "shown_left"], of: wanted)
+    for (n, i) in wanted.enumerated() {
+      let entry = store.entries[i]
+      guard entry.type == .answer, let key = store.task(i), let values = read[n],
+        let answers = values[0]?.objectValue, let answer = Answer(answers: answers, question: question)
+      else {
         result.leftOut += 1
         continue
       }
-      guard let answer = Answer(answers: record.answers, question: question) else {
-        result.leftOut += 1
-        continue
-      }
-      let who = annotator(record.annotator)
-      if record.gold {
+      let task = key.id
+      let who = annotator(store.annotator(i))
+      if key.gold {
         goldAnswers[task, default: []].append((who, answer))
         continue
       }
@@ -59,7 +62,7 @@ public struct QuestionAnswers: Sendable {
         result.shownLeft.append([:])
       }
       result.answers[t].append((who, answer))
-      if let side = record.shownLeft { result.shownLeft[t][who] = side }
+      if let side = values[1]?.stringValue { result.shownLeft[t][who] = side }
     }
     // Data order, so every output follows the data file.
     if let dataset = try? Dataset(path: project.dataPath, spec: DataSpec(project.config)) {

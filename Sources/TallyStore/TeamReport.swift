@@ -40,7 +40,7 @@ public struct TeamReport: Sendable {
     let current = store.currentRecords()
     return TeamReport(
       project: project.config.name, tasks: Set(current.compactMap(\.task)).count,
-      annotators: Array(Set(current.map(\.annotator))).sorted(), records: store.records.count,
+      annotators: Array(Set(current.map(\.annotator))).sorted(), records: store.count,
       conflicts: store.conflicts.count, quality: quality, questions: questions)
   }
 

@@ -1,6 +1,7 @@
 // tally-bench: generates a 1,000,000-line dataset and a 1,000,000-record label log, then measures
-// start-up to the first frame, peak memory, resume, and key-to-frame latency.
-// Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N]`.
+// start-up to the first frame, peak memory, resume, and key-to-frame latency; then the team half (aggregation,
+// agreement and Bradley–Terry on a million judgments, the label store over a million records).
+// Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team]`.
 import TallyCLI
 import TallyCore
 import TallyJSON
@@ -72,16 +73,31 @@ func fileSize(_ path: String) -> Int {
 var lines = 1_000_000
 var dir = "bench-data"
 var runs = 5
+var only: String?
 var args = CommandLine.arguments.dropFirst()
 while let arg = args.popFirst() {
   switch arg {
   case "--lines": lines = Int(args.popFirst() ?? "") ?? lines
   case "--dir": dir = args.popFirst() ?? dir
   case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
+  case "--only": only = args.popFirst()
   default:
-    print("usage: tally-bench [--lines N] [--dir PATH] [--runs N]")
+    print("usage: tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team]")
     exit(2)
   }
+}
+if only == "store" {
+  storeOnly(dir: dir)
+  exit(0)
+}
+if only == "profile" {
+  profileStore(dir: dir)
+  exit(0)
+}
+if only == "team" {
+  mkdir(dir, 0o755)
+  runTeamBench(dir: dir, runs: runs)
+  exit(0)
 }
 
 let words = [
@@ -309,3 +325,5 @@ for _ in 0..<5 {
 }
 print(
   "word diff of the two 10 KB responses (once per task, on `w`): median \(fmt(percentile(diffTimes, 0.5) * 1e3, 2)) ms")
+
+if only != "labeling" { runTeamBench(dir: dir, runs: runs) }
