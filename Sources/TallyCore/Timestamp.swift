@@ -20,7 +20,12 @@ public enum Timestamp {
 
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]`. Nil if it is not that shape.
   public static func parse(_ text: String) -> Double? {
-    let b = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { parse(bytes: UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Parses the same shape from UTF-8 bytes.
+  public static func parse(bytes b: UnsafeRawBufferPointer) -> Double? {
     func num(_ start: Int, _ count: Int) -> Int64? {
       guard start + count <= b.count else { return nil }
       var v: Int64 = 0

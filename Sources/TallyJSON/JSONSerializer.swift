@@ -59,21 +59,21 @@ struct JSONWriter: ~Copyable {
   }
 
   @inline(__always)
-  private mutating func put(_ byte: UInt8) {
+  mutating func put(_ byte: UInt8) {
     reserve(1)
     buffer[count] = byte
     count &+= 1
   }
 
   @inline(__always)
-  private mutating func put(_ source: UnsafeBufferPointer<UInt8>) {
+  mutating func put(_ source: UnsafeBufferPointer<UInt8>) {
     guard let start = source.baseAddress, source.count > 0 else { return }
     reserve(source.count)
     (buffer + count).update(from: start, count: source.count)
     count &+= source.count
   }
 
-  private mutating func put(_ text: StaticString) {
+  mutating func put(_ text: StaticString) {
     put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
   }
 
@@ -147,7 +147,7 @@ struct JSONWriter: ~Copyable {
     }
   }
 
-  private mutating func writeNumber(_ n: Double) {
+  mutating func writeNumber(_ n: Double) {
     guard n.isFinite else {
       put("null")
       return
@@ -187,7 +187,7 @@ struct JSONWriter: ~Copyable {
 
   private static let hexDigits: StaticString = "0123456789abcdef"
 
-  private mutating func writeString(_ string: String) {
+  mutating func writeString(_ string: String) {
     // Native and small strings expose their UTF-8 directly; anything else is copied once.
     if string.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) != nil { return }
     var copy = string

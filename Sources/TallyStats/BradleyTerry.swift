@@ -111,6 +111,32 @@ public enum BradleyTerry {
     }
   }
 
+  /// The distinct (left, right, outcome) of the comparisons with how often each occurs: all a fit sees, so
+  /// the bootstrap resamples these counts.
+  struct Cells: Sendable {
+    var comparisons: [Comparison] = []
+    var counts: [Int] = []
+
+    init(_ all: [Comparison], items n: Int) {
+      // A dense index while it is small (100 systems: 30,000 slots), a dictionary past that.
+      let dense = n * n * 3 <= 1 << 22
+      var index = [Int32](repeating: -1, count: dense ? n * n * 3 : 0)
+      var sparse: [Int: Int32] = [:]
+      for c in all where c.left != c.right {
+        let outcome = c.outcome == .left ? 0 : c.outcome == .right ? 1 : 2
+        let key = (Int(c.left) * n + Int(c.right)) * 3 + outcome
+        var slot = dense ? index[key] : sparse[key] ?? -1
+        if slot < 0 {
+          slot = Int32(comparisons.count)
+          if dense { index[key] = slot } else { sparse[key] = slot }
+          comparisons.append(Comparison(left: c.left, right: c.right, outcome: c.outcome))
+          counts.append(0)
+        }
+        counts[Int(slot)] += 1
+      }
+    }
+  }
+
   /// Fits the strengths of `items` items. With `bootstrapRounds` > 0, adds 95% percentile intervals from that
   /// many resamples of the judgments (seeded: the same seed gives the same intervals).
   public static func fit(
@@ -139,14 +165,17 @@ public enum BradleyTerry {
       ties: tieCounts, tieParameter: ties == .davidson ? fitted.nu : nil, iterations: fitted.iterations,
       converged: fitted.converged)
     if bootstrapRounds > 0 && !comparisons.isEmpty {
-      let replicates = Bootstrap.replicates(count: comparisons.count, rounds: bootstrapRounds, seed: seed) { weights in
+      let cells = Cells(comparisons, items: items)
+      let start = fitted.theta
+      let replicates = Bootstrap.cellReplicates(cellCounts: cells.counts, rounds: bootstrapRounds, seed: seed) {
+        weights in
         var sample = Counts(
           n: items, wins: [Double](repeating: 0, count: items * items),
           ties: [Double](repeating: 0, count: items * items))
-        for (i, c) in comparisons.enumerated() where weights[i] > 0 {
-          add(c, to: &sample, ties: ties, weight: Double(weights[i]))
+        for (k, w) in weights.enumerated() where w > 0 {
+          add(cells.comparisons[k], to: &sample, ties: ties, weight: w)
         }
-        return solve(sample, ties: ties, start: fitted.theta).theta
+        return solve(sample, ties: ties, start: start).theta
       }
       result.intervals = (0..<items).map { i in Percentile.interval95(replicates.map { $0[i] }) }
     }
@@ -263,8 +292,10 @@ public enum BradleyTerry {
       leftShare: share, interval: interval, judgments: total, perJudge: judges, logAdvantage: Log.natural(gamma),
       advantageInterval: nil)
     if bootstrapRounds > 0 && !comparisons.isEmpty {
-      let replicates = Bootstrap.replicates(count: comparisons.count, rounds: bootstrapRounds, seed: seed &+ 0xB1A5) {
-        weights in [Log.natural(homeAdvantage(comparisons, items: items, weights: weights))]
+      let cells = Cells(comparisons, items: items)
+      let replicates = Bootstrap.cellReplicates(cellCounts: cells.counts, rounds: bootstrapRounds, seed: seed &+ 0xB1A5)
+      {
+        weights in [Log.natural(homeAdvantage(cells.comparisons, items: items, weights: weights))]
       }
       bias.advantageInterval = Percentile.interval95(replicates.map { $0[0] })
     }
@@ -272,12 +303,12 @@ public enum BradleyTerry {
   }
 
   /// γ of the home-advantage Bradley–Terry model (Agresti; Hunter 2004's MM), ties left out.
-  static func homeAdvantage(_ comparisons: [Comparison], items n: Int, weights: [UInt16]?) -> Double {
+  static func homeAdvantage(_ comparisons: [Comparison], items n: Int, weights: [Double]?) -> Double {
     // games[l * n + r]: judgments with l on the left and r on the right; leftWins likewise.
     var games = [Double](repeating: 0, count: n * n)
     var leftWins = [Double](repeating: 0, count: n * n)
     for (i, c) in comparisons.enumerated() where c.outcome != .tie && c.left != c.right {
-      let w = weights.map { Double($0[i]) } ?? 1
+      let w = weights.map { $0[i] } ?? 1
       if w == 0 { continue }
       games[Int(c.left) * n + Int(c.right)] += w
       if c.outcome == .left { leftWins[Int(c.left) * n + Int(c.right)] += w }

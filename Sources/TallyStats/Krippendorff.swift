@@ -122,24 +122,36 @@ public enum Krippendorff {
     var result = alpha(units: units, valueCount: valueCount, metric: metric, numbers: numbers)
     let pairable = units.filter { $0.count >= 2 }
     guard rounds > 0, pairable.count > 1 else { return result }
-    // Per unit, its contribution to the coincidence matrix; a resample adds them up with their weights.
+    // Units with the same counts of each value contribute the same to the coincidence matrix: the bootstrap
+    // resamples those patterns (a few dozen for a million judgments of four labels), not the units.
     let v = valueCount
-    let contributions: [[Double]] = pairable.map { unit in
-      var counts = [Double](repeating: 0, count: v)
+    var patternIndex: [[Int32]: Int] = [:]
+    var patternCounts: [Int] = []
+    var contributions: [[Double]] = []
+    for unit in pairable {
+      var counts = [Int32](repeating: 0, count: v)
       for value in unit { counts[Int(value)] += 1 }
+      if let known = patternIndex[counts] {
+        patternCounts[known] += 1
+        continue
+      }
+      patternIndex[counts] = contributions.count
+      patternCounts.append(1)
       var cells = [Double](repeating: 0, count: v * v)
       let weight = 1 / Double(unit.count - 1)
       for c in 0..<v where counts[c] > 0 {
         for k in 0..<v where counts[k] > 0 {
-          cells[c * v + k] = (c == k ? counts[c] * (counts[c] - 1) : counts[c] * counts[k]) * weight
+          let (a, b) = (Double(counts[c]), Double(counts[k]))
+          cells[c * v + k] = (c == k ? a * (a - 1) : a * b) * weight
         }
       }
-      return cells
+      contributions.append(cells)
     }
-    let replicates = Bootstrap.replicates(count: pairable.count, rounds: rounds, seed: seed) { weights in
+    let patterns = contributions
+    let replicates = Bootstrap.cellReplicates(cellCounts: patternCounts, rounds: rounds, seed: seed) { weights in
       var o = [Double](repeating: 0, count: v * v)
-      for (u, cells) in contributions.enumerated() where weights[u] > 0 {
-        let w = Double(weights[u])
+      for (u, cells) in patterns.enumerated() where weights[u] > 0 {
+        let w = weights[u]
         for i in 0..<(v * v) { o[i] += cells[i] * w }
       }
       return [alpha(coincidences: o, valueCount: v, metric: metric, numbers: numbers)]

@@ -32,18 +32,28 @@ public enum MajorityVote {
   public static func accuracy(_ data: CategoricalJudgments, against labels: [Int32]) -> [Double] {
     var right = [Double](repeating: 0, count: data.workerCount)
     var total = [Double](repeating: 0, count: data.workerCount)
-    var seen = Set<Int64>()
-    seen.reserveCapacity(data.count)
-    let k = Int64(data.classCount)
-    let w = Int64(data.workerCount)
-    for i in 0..<data.count {
-      let task = Int(data.tasks[i])
-      guard labels[task] >= 0 else { continue }
-      let key = (Int64(task) * w + Int64(data.workers[i])) * k + Int64(data.labels[i])
-      guard seen.insert(key).inserted else { continue }
-      let worker = Int(data.workers[i])
-      total[worker] += 1
-      if data.labels[i] == labels[task] { right[worker] += 1 }
+    // A (task, worker, label) given twice counts once, as crowd-kit drops duplicate rows: found within each
+    // task's few judgments, which is cheaper than one big set.
+    let byTask = data.byTask()
+    for task in 0..<data.taskCount where labels[task] >= 0 {
+      let items = byTask.items(of: task)
+      var seen = Set<Int64>()  // for tasks with many judgments only
+      for (n, i) in items.enumerated() {
+        let (worker, label) = (data.workers[Int(i)], data.labels[Int(i)])
+        var repeated = false
+        if items.count > 32 {
+          repeated = !seen.insert(Int64(worker) << 32 | Int64(label)).inserted
+        } else {
+          for earlier in items.prefix(n)
+          where data.workers[Int(earlier)] == worker && data.labels[Int(earlier)] == label {
+            repeated = true
+            break
+          }
+        }
+        if repeated { continue }
+        total[Int(worker)] += 1
+        if label == labels[task] { right[Int(worker)] += 1 }
+      }
     }
     return (0..<data.workerCount).map { total[$0] > 0 ? right[$0] / total[$0] : .nan }
   }

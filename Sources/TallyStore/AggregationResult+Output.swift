@@ -22,36 +22,64 @@ extension AggregationResult {
 
   /// One JSON object per task (`task`, `label`, `confidence`, `posterior`, `annotators`), or per ranked item.
   public func jsonLines() -> String {
-    var out = ""
+    // Streamed, not built as values: a million tasks' lines cost less than their statistics so.
+    var out = JSONStream()
     if let ranking {
       for item in ranking {
-        var o = JSONObject()
-        o["item"] = .string(item.item)
-        o["rank"] = .number(Double(item.rank))
-        o["log_strength"] = .number(item.logStrength)
-        o["strength"] = .number(item.strength)
-        o["ci"] = item.interval.map { .array([.number($0.low), .number($0.high)]) } ?? .null
-        o["wins"] = .number(Double(item.wins))
-        o["losses"] = .number(Double(item.losses))
-        o["ties"] = .number(Double(item.ties))
-        o["comparisons"] = .number(Double(item.comparisons))
-        out += JSONValue.object(o).serialized() + "\n"
+        out.beginObject()
+        out.key("item")
+        out.string(item.item)
+        out.key("rank")
+        out.number(Double(item.rank))
+        out.key("log_strength")
+        out.number(item.logStrength)
+        out.key("strength")
+        out.number(item.strength)
+        out.key("ci")
+        if let interval = item.interval {
+          out.beginArray()
+          out.number(interval.low)
+          out.number(interval.high)
+          out.endArray()
+        } else {
+          out.value(.null)
+        }
+        for (key, n) in [("wins", item.wins), ("losses", item.losses), ("ties", item.ties)] {
+          out.key(key)
+          out.number(Double(n))
+        }
+        out.key("comparisons")
+        out.number(Double(item.comparisons))
+        out.endObject()
+        out.newline()
       }
-      return out
+      return out.makeString()
     }
     for task in tasks {
-      var o = JSONObject()
-      o["task"] = .string(task.task)
-      o["label"] = task.label
-      o["confidence"] = .number(task.confidence)
-      var posterior = JSONObject()
-      for (label, p) in task.posterior { posterior[label] = .number(p) }
-      o["posterior"] = .object(posterior)
-      o["annotators"] = .number(Double(task.annotators))
-      for (key, value) in task.extra.entries { o[key] = value }
-      out += JSONValue.object(o).serialized() + "\n"
+      out.beginObject()
+      out.key("task")
+      out.string(task.task)
+      out.key("label")
+      out.value(task.label)
+      out.key("confidence")
+      out.number(task.confidence)
+      out.key("posterior")
+      out.beginObject()
+      for (label, p) in task.posterior {
+        out.key(label)
+        out.number(p)
+      }
+      out.endObject()
+      out.key("annotators")
+      out.number(Double(task.annotators))
+      for (key, value) in task.extra.entries {
+        out.key(key)
+        out.value(value)
+      }
+      out.endObject()
+      out.newline()
     }
-    return out
+    return out.makeString()
   }
 
   /// The same columns as the JSON lines, the posterior flattened to `posterior.<label>`.

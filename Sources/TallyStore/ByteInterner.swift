@@ -19,8 +19,7 @@ struct ByteInterner {
 
   /// The code of `bytes`, a new one if they were not seen before.
   mutating func code(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    let hash = ByteInterner.hash(bytes)
     var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
     while true {
       let code = slots[slot]
@@ -35,6 +34,34 @@ struct ByteInterner {
     starts.append(storage.count)
     if hashes.count * 2 > slots.count { grow() }
     return code
+  }
+
+  /// A 64-bit hash of the bytes, eight at a time (multiply–xorshift mixing, as in wyhash's spirit): names
+  /// are short, so this is the cost of a lookup.
+  @inline(__always)
+  static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: bytes.count)
+    guard let base = bytes.baseAddress else { return h }
+    var i = 0
+    let n = bytes.count
+    while i + 8 <= n {
+      h = (h ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+      h ^= h >> 31
+      i += 8
+    }
+    if i < n {
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      while i < n {
+        tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+        shift += 8
+        i += 1
+      }
+      h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+    }
+    h ^= h >> 29
+    h = h &* 0xBF58_476D_1CE4_E5B9
+    return h ^ (h >> 32)
   }
 
   /// The code of a string's UTF-8.

@@ -15,7 +15,12 @@ public enum RecordID: Sendable, Hashable {
 
   /// Parses a canonical lowercase UUID (`8-4-4-4-12` hex digits).
   static func uuid(_ text: String) -> RecordID? {
-    let bytes = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { uuid(bytes: UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Parses a canonical lowercase UUID from UTF-8 bytes.
+  static func uuid(bytes: UnsafeRawBufferPointer) -> RecordID? {
     guard bytes.count == 36, bytes[8] == 45, bytes[13] == 45, bytes[18] == 45, bytes[23] == 45 else { return nil }
     var hi: UInt64 = 0
     var lo: UInt64 = 0
@@ -120,27 +125,23 @@ public struct LabelStore: Sendable {
     var taskCodes: [TaskKey: Int32] = [:]
     var annotatorCodes: [String: Int32] = [:]
     var otherCodes: [String: Int32] = [:]
-    func id(_ text: String) -> RecordID {
-      if let uuid = RecordID.uuid(text) { return uuid }
-      if let code = otherCodes[text] { return .other(code) }
-      let code = Int32(otherIDs.count)
-      otherCodes[text] = code
-      otherIDs.append(text)
-      return .other(code)
-    }
     entries.reserveCapacity(scans.reduce(0) { $0 + $1.rows.count })
     for (log, scan) in scans.enumerated() {
       problems += scan.problems
       held.append(scan.held)
       // The log's own codes, mapped to the store's.
-      let taskMap = scan.tasks.names.map { name -> Int32 in
-        let key = TaskKey(String(name.dropFirst()), gold: name.first == "g")
-        if let code = taskCodes[key] { return code }
-        let code = Int32(tasks.count)
-        taskCodes[key] = code
-        tasks.append(key)
-        return code
+      func taskMap(_ names: [String], gold: Bool) -> [Int32] {
+        names.map { name in
+          let key = TaskKey(name, gold: gold)
+          if let code = taskCodes[key] { return code }
+          let code = Int32(tasks.count)
+          taskCodes[key] = code
+          tasks.append(key)
+          return code
+        }
       }
+      let dataMap = taskMap(scan.dataTasks.names, gold: false)
+      let goldMap = taskMap(scan.goldTasks.names, gold: true)
       let annotatorMap = scan.annotators.names.map { name -> Int32 in
         if let code = annotatorCodes[name] { return code }
         let code = Int32(annotatorNames.count)
@@ -148,13 +149,24 @@ public struct LabelStore: Sendable {
         annotatorNames.append(name)
         return code
       }
+      let otherMap = scan.otherIDs.names.map { text -> Int32 in
+        if let code = otherCodes[text] { return code }
+        let code = Int32(otherIDs.count)
+        otherCodes[text] = code
+        otherIDs.append(text)
+        return code
+      }
+      func mapped(_ id: RecordID) -> RecordID {
+        if case .other(let local) = id { return .other(otherMap[Int(local)]) }
+        return id
+      }
       for row in scan.rows {
+        let task = row.task < 0 ? -1 : row.gold ? goldMap[Int(row.task)] : dataMap[Int(row.task)]
         entries.append(
           Entry(
-            log: Int32(log), type: row.type, gold: row.gold, phase: row.phase,
-            task: row.task >= 0 ? taskMap[Int(row.task)] : -1, annotator: annotatorMap[Int(row.annotator)],
-            line: row.line, offset: row.offset, submittedAt: row.submittedAt, id: id(row.id),
-            supersedes: row.supersedes.map(id)))
+            log: Int32(log), type: row.type, gold: row.gold, phase: row.phase, task: task,
+            annotator: annotatorMap[Int(row.annotator)], line: row.line, offset: row.offset,
+            submittedAt: row.submittedAt, id: mapped(row.id), supersedes: row.supersedes.map(mapped)))
       }
     }
     resolve()
@@ -334,77 +346,107 @@ struct LogScan: Sendable {
     var type: RecordType
     var gold: Bool
     var phase: Phase?
+    /// Code into `dataTasks` or `goldTasks` (by `gold`), -1 for events.
     var task: Int32
     var annotator: Int32
     var line: Int32
     var offset: Int64
     var submittedAt: Double
-    var id: String
-    var supersedes: String?
+    /// `.other` codes index this scan's `otherIDs`.
+    var id: RecordID
+    var supersedes: RecordID?
   }
 
   let path: String
   var rows: [Row] = []
-  /// Task names prefixed `d` (data) or `g` (gold), and annotator names, coded in the order seen.
-  var tasks = ByteInterner()
+  /// Task names (data and gold apart) and annotator names, coded in the order seen.
+  var dataTasks = ByteInterner()
+  var goldTasks = ByteInterner()
   var annotators = ByteInterner()
+  /// Ids that are not canonical UUIDs, coded in the order seen.
+  var otherIDs = ByteInterner()
   var problems: [Diagnostic] = []
   /// Records given in memory instead of a file.
   var held: [LabelRecord] = []
 
   init(memory path: String) { self.path = path }
 
-  static let keys = ["type", "task", "id", "annotator", "submitted_at", "supersedes", "gold", "phase"]
+  static let keys = JSONKeys(["type", "task", "id", "annotator", "submitted_at", "supersedes", "gold", "phase"])
+  private static let types: [(bytes: [UInt8], type: RecordType)] = [
+    (Array("answer".utf8), .answer), (Array("skip".utf8), .skip), (Array("event".utf8), .event),
+  ]
+  private static let phases: [(bytes: [UInt8], phase: Phase)] = [
+    (Array("training".utf8), .training), (Array("exam".utf8), .exam),
+  ]
+
+  private static func match<T>(_ bytes: UnsafeRawBufferPointer?, _ table: [(bytes: [UInt8], T)]) -> T? {
+    guard let bytes else { return nil }
+    for (name, value) in table where name.count == bytes.count && name.elementsEqual(bytes) { return value }
+    return nil
+  }
+
+  /// What one line says, or the problem with it.
+  private enum Outcome {
+    case row(Row)
+    case problem(String)
+  }
 
   init(path: String) throws(SystemError) {
-    self.path = path
-    var rows: [Row] = []
-    var tasks = ByteInterner(capacity: 1 << 12)
-    var annotators = ByteInterner()
-    var problems: [Diagnostic] = []
+    var scan = LogScan(memory: path)
+    scan.dataTasks = ByteInterner(capacity: 1 << 12)
     let shown = Path.display(path)
     try LabelLogReader.forEachLine(path: path) { offset, lineNumber, line, complete in
-      guard let values = try? JSONParser.fields(LogScan.keys, in: line),
-        let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:))
-      else {
+      let outcome = try? JSONParser.withFieldViews(LogScan.keys, in: line) { values -> Outcome in
+        scan.row(values, line: lineNumber, offset: offset)
+      }
+      switch outcome {
+      case .row(let row): scan.rows.append(row)
+      case .problem(let what): scan.problems.append(Diagnostic(.warning, file: shown, line: lineNumber, what))
+      case nil:
         let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
-        problems.append(Diagnostic(.warning, file: shown, line: lineNumber, what))
-        return
+        scan.problems.append(Diagnostic(.warning, file: shown, line: lineNumber, what))
       }
-      guard let id = values[2]?.stringValue, !id.isEmpty, let annotator = values[3]?.stringValue,
-        let submitted = values[4]?.stringValue.flatMap(Timestamp.parse)
-      else {
-        problems.append(
-          Diagnostic(
-            .warning, file: shown, line: lineNumber, "invalid record skipped: no id, annotator or submitted_at"))
-        return
-      }
-      let task = values[1]?.stringValue
-      if type != .event && task == nil {
-        problems.append(Diagnostic(.warning, file: shown, line: lineNumber, "invalid record skipped: missing `task`"))
-        return
-      }
-      let gold = values[6]?.boolValue == true
-      rows.append(
-        Row(
-          type: type, gold: gold, phase: values[7]?.stringValue.flatMap(Phase.init(rawValue:)),
-          task: task.map { tasks.code((gold ? "g" : "d") + $0) } ?? -1, annotator: annotators.code(annotator),
-          line: Int32(lineNumber), offset: offset, submittedAt: submitted, id: id, supersedes: values[5]?.stringValue))
     }
-    self.rows = rows
-    self.tasks = tasks
-    self.annotators = annotators
-    self.problems = problems
+    self = scan
+  }
+
+  /// The row of one line's fields (in the order of `keys`).
+  private mutating func row(_ values: UnsafeBufferPointer<JSONFieldView>, line: Int, offset: Int64) -> Outcome {
+    guard let type = LogScan.match(values[0].bytes, LogScan.types) else { return .problem("unreadable record skipped") }
+    guard let idBytes = values[2].bytes, idBytes.count > 0, let annotatorBytes = values[3].bytes,
+      let submitted = values[4].bytes.flatMap(Timestamp.parse(bytes:))
+    else { return .problem("invalid record skipped: no id, annotator or submitted_at") }
+    let taskBytes = values[1].bytes
+    if type != .event && taskBytes == nil { return .problem("invalid record skipped: missing `task`") }
+    var gold = false
+    if case .value(.bool(true)) = values[6] { gold = true }
+    var task: Int32 = -1
+    if let taskBytes { task = gold ? goldTasks.code(taskBytes) : dataTasks.code(taskBytes) }
+    return .row(
+      Row(
+        type: type, gold: gold, phase: LogScan.match(values[7].bytes, LogScan.phases), task: task,
+        annotator: annotators.code(annotatorBytes), line: Int32(line), offset: offset, submittedAt: submitted,
+        id: id(idBytes), supersedes: values[5].bytes.map { id($0) }))
+  }
+
+  private mutating func id(_ bytes: UnsafeRawBufferPointer) -> RecordID {
+    RecordID.uuid(bytes: bytes) ?? .other(otherIDs.code(bytes))
   }
 
   /// A record given in memory.
   mutating func add(_ record: LabelRecord, line: Int, offset: Int64) {
+    func recordID(_ text: String) -> RecordID {
+      var text = text
+      return text.withUTF8 { bytes -> RecordID in self.id(UnsafeRawBufferPointer(bytes)) }
+    }
+    let id = recordID(record.id)
+    let supersedes = record.supersedes.map(recordID)
     rows.append(
       Row(
         type: record.type, gold: record.gold, phase: record.phase,
-        task: record.task.map { tasks.code((record.gold ? "g" : "d") + $0) } ?? -1,
+        task: record.task.map { record.gold ? goldTasks.code($0) : dataTasks.code($0) } ?? -1,
         annotator: annotators.code(record.annotator), line: Int32(line), offset: offset,
-        submittedAt: record.submittedAt, id: record.id, supersedes: record.supersedes))
+        submittedAt: record.submittedAt, id: id, supersedes: supersedes))
   }
 }
 

@@ -74,21 +74,45 @@ enum Files {
     return Int64(st.st_size)
   }
 
-  /// Reads a whole (small) file as bytes.
-  static func readBytes(_ path: String) throws(SystemError) -> [UInt8] {
+  /// Reads a whole file (or its first `limit` bytes) as bytes: sized by `fstat` and read straight into the
+  /// array, so a large file is neither copied nor regrown.
+  static func readBytes(_ path: String, limit: Int = .max) throws(SystemError) -> [UInt8] {
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw SystemError("cannot open", path: path, code: errno) }
     defer { _ = Glibc.close(fd) }
+    var st = stat()
+    let known = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
     var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw SystemError("cannot read", path: path, code: errno)
+    var capacity = min(limit, max(known + 1, 1 << 16))
+    while result.count < limit {
+      if result.count == capacity { capacity = min(limit, capacity * 2) }
+      var readError: Int32 = 0
+      var atEnd = false
+      let old = result.count
+      let grown = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+        if let base = buffer.baseAddress {
+          result.withUnsafeBufferPointer { previous in
+            if let from = previous.baseAddress { base.initialize(from: from, count: old) }
+          }
+        }
+        count = old
+        while count < capacity {
+          let n = Glibc.read(fd, buffer.baseAddress.map { $0 + count }, capacity - count)
+          if n < 0 {
+            if errno == EINTR { continue }
+            readError = errno
+            return
+          }
+          if n == 0 {
+            atEnd = true
+            return
+          }
+          count += n
+        }
       }
-      if n == 0 { break }
-      result.append(contentsOf: chunk[0..<n])
+      result = grown
+      if readError != 0 { throw SystemError("cannot read", path: path, code: readError) }
+      if atEnd { break }
     }
     return result
   }
