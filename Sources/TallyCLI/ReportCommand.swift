@@ -71,7 +71,7 @@ enum ReportView {
       let labels = q.distribution.map(\.label).prefix(6)
       if q.perAnnotator.count > 1 {
         out.append(StyledLine(""))
-        out.append(StyledLine("by annotator (share of their answers; ⚑ 20+ points from the others)", .bold))
+        out.append(StyledLine("by annotator (share of their answers; ⚑ 20+ points off the others' median)", .bold))
         let header = ["annotator", "n"] + labels.map { Charts.fit($0, 8).trimmingTrailingSpaces }
         let rows: [[String]] = q.perAnnotator.map { name, counts, total in
           [Charts.fit(name, 14).trimmingTrailingSpaces, "\(total)"]
@@ -137,15 +137,40 @@ enum ReportView {
             StyledLine([
               StyledRun(String(format2(item.rank)) + " " + name + " ", .plain),
               StyledRun(String(repeating: " ", count: max(0, 7 - strength.count)) + strength + "  ", .plain),
-              StyledRun(whisker, Style(foreground: .cyan)),
+              StyledRun(whisker.trimmingTrailingSpaces, Style(foreground: .cyan)),
             ]))
         }
+        // The scale under the whiskers (which start after rank, name and value: 29 columns).
+        let bottom = AggregationResult.format(low, 2)
+        let top = AggregationResult.format(high, 2)
+        let gap = max(1, whiskerWidth - DisplayWidth.of(bottom) - DisplayWidth.of(top))
+        out.append(
+          StyledLine(String(repeating: " ", count: 29) + bottom + String(repeating: " ", count: gap) + top, .dim))
         if let bias = q.ranking?.positionBias, bias.judgments > 0 {
+          func pct(_ x: Double) -> String { Charts.percent(x).trimmingLeadingSpaces }
+          out.append(StyledLine(""))
+          out.append(StyledLine("position bias (which side won, ties left out)", .bold))
           out.append(
             StyledLine(
-              "position bias: the left side won \(Charts.percent(bias.leftShare).trimmingLeadingSpaces) of "
-                + "\(bias.judgments) non-tie judgments (95% \(Charts.percent(bias.interval.low).trimmingLeadingSpaces)–"
-                + "\(Charts.percent(bias.interval.high).trimmingLeadingSpaces))"))
+              "the left side won \(pct(bias.leftShare)) of \(bias.judgments) judgments (95% \(pct(bias.interval.low))–"
+                + "\(pct(bias.interval.high)))"))
+          out.append(
+            StyledLine(
+              "Bradley–Terry with a left-side term: ln γ = " + AggregationResult.format(bias.logAdvantage, 2)
+                + (bias.advantageInterval.map {
+                  " (95% \(AggregationResult.format($0.low, 2)) to \(AggregationResult.format($0.high, 2)))"
+                } ?? "") + " (0: no pull)"))
+          let names = q.ranking?.annotators.map(\.annotator) ?? []
+          let rows = names.enumerated().compactMap { j, name -> [String]? in
+            guard let judge = bias.perJudge[j], judge.judgments > 0 else { return nil }
+            let flag = judge.low > 0.5 || judge.high < 0.5 ? "⚑ " : ""
+            return [name, "\(judge.judgments)", flag + pct(judge.share), "\(pct(judge.low))–\(pct(judge.high))"]
+          }
+          if !rows.isEmpty {
+            out += Charts.table(
+              header: ["annotator", "judgments", "left won", "95% interval"], rows: rows, rightAligned: [1, 2, 3])
+            out.append(StyledLine("(⚑: the interval excludes 50%)", .dim))
+          }
         }
       }
     }
@@ -157,38 +182,46 @@ enum ReportView {
   static func agreementLines(_ agreement: AgreementReport, width: Int) -> [StyledLine] {
     func value(_ x: Double?) -> String { x.map { AggregationResult.format($0, 3) } ?? "undefined" }
     var rows: [[String]] = []
-    var whiskers: [String] = []
+    var whiskers: [(low: Double, value: Double, high: Double)?] = []
     for figure in agreement.alpha {
-      rows.append(["α (\(figure.name))", value(figure.value), "\(figure.items)", "\(figure.leftOut)"])
-      whiskers.append(
-        figure.interval.map {
-          Charts.whisker(low: $0.low, value: figure.value ?? 0, high: $0.high, range: -0.2...1, width: 24)
-        } ?? "")
+      let interval = figure.interval.map { "\(value($0.low))–\(value($0.high))" } ?? ""
+      rows.append(["α (\(figure.name))", value(figure.value), interval, "\(figure.items)", "\(figure.leftOut)"])
+      whiskers.append(figure.interval.map { ($0.low, figure.value ?? 0, $0.high) })
     }
     if let percent = agreement.percent {
-      rows.append(["percent agreement", value(percent.value), "\(percent.items)", "\(percent.leftOut)"])
-      whiskers.append("")
+      rows.append(["percent agreement", value(percent.value), "", "\(percent.items)", "\(percent.leftOut)"])
+      whiskers.append(nil)
     }
     if let mean = agreement.cohenMean {
-      rows.append(["Cohen's κ (mean of \(agreement.cohen.count) pairs)", value(mean), "", ""])
-      whiskers.append("")
+      let pairs = agreement.cohen.count == 1 ? "1 pair" : "mean of \(agreement.cohen.count) pairs"
+      rows.append(["Cohen's κ (\(pairs))", value(mean), "", "", ""])
+      whiskers.append(nil)
     }
     for f in agreement.fleiss.prefix(3) {
-      rows.append(["Fleiss' κ (\(f.ratingsPerItem) per item)", value(f.kappa), "\(f.items)", ""])
-      whiskers.append("")
+      rows.append(["Fleiss' κ (\(f.ratingsPerItem) per item)", value(f.kappa), "", "\(f.items)", ""])
+      whiskers.append(nil)
     }
     for figure in agreement.spanFigures {
-      rows.append([figure.name.replacing("_", with: " "), value(figure.value), "\(figure.items)", "\(figure.leftOut)"])
-      whiskers.append("")
+      rows.append([
+        figure.name.replacing("_", with: " "), value(figure.value), "", "\(figure.items)", "\(figure.leftOut)",
+      ])
+      whiskers.append(nil)
     }
-    let table = Charts.table(header: ["figure", "value", "items", "left out"], rows: rows, rightAligned: [1, 2, 3])
-    // The interval beside each α, on a scale from −0.2 to 1.
-    return table.enumerated().map { i, line in
-      guard i > 0, i - 1 < whiskers.count, !whiskers[i - 1].isEmpty else { return line }
+    let table = Charts.table(
+      header: ["figure", "value", "95% interval", "items", "left out"], rows: rows, rightAligned: [1, 2, 3, 4])
+    // The interval beside each α, drawn on a scale from −0.2 to 1.
+    let drawn = whiskers.contains { $0 != nil }
+    let room = width - (table.map { DisplayWidth.of($0.plainText) }.max() ?? 0) - 2
+    let lines = table.enumerated().map { i, line in
+      guard room >= 8, i > 0, i - 1 < whiskers.count, let w = whiskers[i - 1] else { return line }
       var line = line
-      line.runs.append(StyledRun("  " + whiskers[i - 1], Style(foreground: .cyan)))
+      let bar = Charts.whisker(low: w.low, value: w.value, high: w.high, range: -0.2...1, width: min(room, 24))
+      line.runs.append(StyledRun("  " + bar.trimmingTrailingSpaces, Style(foreground: .cyan)))
       return line
     }
+    return lines
+      + (drawn && room >= 8
+        ? [StyledLine("(the bars: each α's bootstrap interval, ● the value, on −0.2 … 1)", .dim)] : [])
   }
 }
 

@@ -74,13 +74,15 @@ public struct TeamReport: Sendable {
       question: question, distribution: labels.map { ($0, overall[$0] ?? 0) },
       perAnnotator: per.keys.sorted().map { ($0, per[$0] ?? [:], totals[$0] ?? 0) },
       agreement: Agreement.project(project, store: store, question: question))
-    // Skew: an annotator whose share of a label is 20+ points from the others'.
-    let grand = max(1, totals.values.reduce(0, +))
-    for (name, counts, total) in report.perAnnotator where total >= 5 {
+    // Skew: an annotator whose share of a label is 20+ points from the median share of the other annotators
+    // (the median, so that one extreme annotator does not make everybody else look skewed).
+    let eligible = report.perAnnotator.filter { $0.total >= 5 }
+    for (name, counts, total) in eligible where eligible.count >= 2 {
       for label in labels {
         let share = Double(counts[label] ?? 0) / Double(total)
-        let others = Double((overall[label] ?? 0) - (counts[label] ?? 0)) / Double(max(1, grand - total))
-        if abs(share - others) >= 0.2 { report.skewed.append((name, label, share, others)) }
+        let others = eligible.filter { $0.annotator != name }.map { Double($0.counts[label] ?? 0) / Double($0.total) }
+        let median = Percentile.quantile(others, 0.5)
+        if abs(share - median) >= 0.2 { report.skewed.append((name, label, share, median)) }
       }
     }
     if question.kind == .single || question.kind == .taxonomy || (question.kind == .comparison) {
