@@ -141,16 +141,32 @@ public enum Aggregation {
       result.notes.append("MACE: \(mace.restarts) restarts of \(mace.iterations) iterations, seed \(options.seed)")
     }
     let byTask = data.byTask()
+    // An exact tie goes to the label first in code-point order, whatever order the labels are listed in.
+    let byName = table.labels.indices.sorted { CodePointOrder.less(table.labels[$0], table.labels[$1]) }
+    let k = data.classCount
+    result.tasks.reserveCapacity(data.taskCount)
     for t in 0..<data.taskCount where !hidden(t) {
-      let label = posteriors.labels[t]
+      var label = posteriors.labels[t]
+      if label >= 0 {
+        let top = posteriors.probabilities[t * k + Int(label)]
+        label = Int32(byName.first { posteriors.probabilities[t * k + $0] == top } ?? Int(label))
+      }
+      let items = byTask.items(of: t)
+      var annotators = 0
+      if items.count > 32 {
+        annotators = Set(items.map { data.workers[Int($0)] }).count
+      } else {
+        for (n, i) in items.enumerated()
+        where !items.prefix(n).contains(where: { data.workers[Int($0)] == data.workers[Int(i)] }) {
+          annotators += 1
+        }
+      }
       result.tasks.append(
         AggregatedTask(
           task: table.tasks[t], label: label >= 0 ? .string(table.labels[Int(label)]) : .null,
-          confidence: posteriors.confidence(t),
-          posterior: (0..<data.classCount).map {
-            (table.labels[$0], posteriors.probabilities[t * data.classCount + $0])
-          },
-          annotators: Set(byTask.items(of: t).map { data.workers[Int($0)] }).count))
+          confidence: label >= 0 ? posteriors.probabilities[t * k + Int(label)] : 0,
+          posterior: (0..<k).map { (table.labels[$0], posteriors.probabilities[t * k + $0]) },
+          annotators: annotators))
     }
     var counts = [Int](repeating: 0, count: data.workerCount)
     for w in data.workers { counts[Int(w)] += 1 }

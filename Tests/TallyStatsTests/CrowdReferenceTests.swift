@@ -63,7 +63,7 @@ import Testing
     #expect(worst < 1e-6)
   }
 
-  @Test(arguments: crowds) func gladAndMaceAgreeWithCrowdKit(name: String) throws {
+  @Test(arguments: crowds) func gladMaceAndTallysDawidSkeneAgreeWithCrowdKit(name: String) throws {
     let file = try Reference.load("crowd_" + name)
     let crowd = try ReferenceCrowd(try file.object("input"))
     let expected = try file.object("expected")
@@ -76,7 +76,9 @@ import Testing
     maceOptions.restarts = 10
     maceOptions.iterations = 50
     let mace = MACE.fit(crowd.data, options: maceOptions)
-    for (method, labels) in [("glad", glad.posteriors.labels), ("mace", mace.posteriors.labels)] {
+    // Tally's own Dawid–Skene (the default: a log-likelihood convergence test) against crowd-kit's too.
+    let ds = DawidSkene.fit(crowd.data).posteriors.labels
+    for (method, labels) in [("glad", glad.posteriors.labels), ("mace", mace.posteriors.labels), ("ds", ds)] {
       let theirs = crowd.labelCodes(try expected.object(method).object("labels"))
       // The same labels but for a few close calls, and as accurate against the truth.
       #expect(agreement(labels, theirs) >= 0.9, "\(method) on \(name): \(agreement(labels, theirs))")

@@ -168,6 +168,21 @@ func row(_ result: AggregationResult, _ task: String) -> AggregatedTask? { resul
     #expect(agreement.cohen.count == 3)
   }
 
+  @Test func aTieGoesToTheLabelFirstInCodePointOrderNotInOptionOrder() throws {
+    // Options listed pos, neg, neu; t1 is one pos against one neg, t2 one neu against one pos.
+    let fixture = try TeamFixture(
+      questions: Self.sentiment, data: ["t1", "t2"].map { #"{"id":"\#($0)","text":"x"}"# },
+      answers: [
+        "ana": [("t1", #"{"s":"pos"}"#), ("t2", #"{"s":"neu"}"#)],
+        "ben": [("t1", #"{"s":"neg"}"#), ("t2", #"{"s":"pos"}"#)],
+      ])
+    for method in [AggregationMethod.mv, .wawa] {
+      let result = try fixture.aggregate { $0.method = method }
+      #expect(result.tasks.map(\.label) == [.string("neg"), .string("neu")], "\(method)")
+      #expect(result.tasks.map(\.confidence) == [0.5, 0.5])
+    }
+  }
+
   @Test func multiChoiceTaxonomyRatingAndFreeText() throws {
     let questions = """
         - name: tags
