@@ -91,6 +91,18 @@ struct ByteInterner {
     }
   }
 
+  /// Codes of another interner's names in this one (adding those it lacks), in the other's code order.
+  mutating func codes(of other: ByteInterner) -> [Int32] {
+    var result: [Int32] = []
+    result.reserveCapacity(other.count)
+    other.storage.withUnsafeBytes { all in
+      for c in 0..<other.hashes.count {
+        result.append(code(UnsafeRawBufferPointer(rebasing: all[other.starts[c]..<other.starts[c + 1]])))
+      }
+    }
+    return result
+  }
+
   /// The names, by code.
   var names: [String] {
     (0..<hashes.count).map { String(decoding: storage[starts[$0]..<starts[$0 + 1]], as: UTF8.self) }

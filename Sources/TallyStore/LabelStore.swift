@@ -122,46 +122,30 @@ public struct LabelStore: Sendable {
 
   private init(logs: [String], scans: [LogScan]) {
     self.logs = logs
-    var taskCodes: [TaskKey: Int32] = [:]
-    var annotatorCodes: [String: Int32] = [:]
-    var otherCodes: [String: Int32] = [:]
-    entries.reserveCapacity(scans.reduce(0) { $0 + $1.rows.count })
+    // The logs' own codes, mapped to the store's through interners over the bytes (no String hashing; a
+    // million records name a million tasks).
+    let total = scans.reduce(0) { $0 + $1.rows.count }
+    var dataNames = ByteInterner(capacity: total)
+    var goldNames = ByteInterner()
+    var annotatorCodes = ByteInterner()
+    var otherCodes = ByteInterner()
+    let dataMaps = scans.map { dataNames.codes(of: $0.dataTasks) }
+    let goldMaps = scans.map { goldNames.codes(of: $0.goldTasks) }
+    tasks = dataNames.names.map { TaskKey($0, gold: false) } + goldNames.names.map { TaskKey($0, gold: true) }
+    let goldOffset = Int32(dataNames.count)
+    entries.reserveCapacity(total)
     for (log, scan) in scans.enumerated() {
       problems += scan.problems
       held.append(scan.held)
-      // The log's own codes, mapped to the store's.
-      func taskMap(_ names: [String], gold: Bool) -> [Int32] {
-        names.map { name in
-          let key = TaskKey(name, gold: gold)
-          if let code = taskCodes[key] { return code }
-          let code = Int32(tasks.count)
-          taskCodes[key] = code
-          tasks.append(key)
-          return code
-        }
-      }
-      let dataMap = taskMap(scan.dataTasks.names, gold: false)
-      let goldMap = taskMap(scan.goldTasks.names, gold: true)
-      let annotatorMap = scan.annotators.names.map { name -> Int32 in
-        if let code = annotatorCodes[name] { return code }
-        let code = Int32(annotatorNames.count)
-        annotatorCodes[name] = code
-        annotatorNames.append(name)
-        return code
-      }
-      let otherMap = scan.otherIDs.names.map { text -> Int32 in
-        if let code = otherCodes[text] { return code }
-        let code = Int32(otherIDs.count)
-        otherCodes[text] = code
-        otherIDs.append(text)
-        return code
-      }
+      let annotatorMap = annotatorCodes.codes(of: scan.annotators)
+      let otherMap = otherCodes.codes(of: scan.otherIDs)
       func mapped(_ id: RecordID) -> RecordID {
         if case .other(let local) = id { return .other(otherMap[Int(local)]) }
         return id
       }
+      let (dataMap, goldMap) = (dataMaps[log], goldMaps[log])
       for row in scan.rows {
-        let task = row.task < 0 ? -1 : row.gold ? goldMap[Int(row.task)] : dataMap[Int(row.task)]
+        let task = row.task < 0 ? -1 : row.gold ? goldOffset + goldMap[Int(row.task)] : dataMap[Int(row.task)]
         entries.append(
           Entry(
             log: Int32(log), type: row.type, gold: row.gold, phase: row.phase, task: task,
@@ -169,24 +153,31 @@ public struct LabelStore: Sendable {
             submittedAt: row.submittedAt, id: mapped(row.id), supersedes: row.supersedes.map(mapped)))
       }
     }
+    annotatorNames = annotatorCodes.names
+    otherIDs = otherCodes.names
     resolve()
   }
 
   /// The current-answer rule over every (task, annotator).
   private mutating func resolve() {
-    var first: [Int64: Int32] = [:]
-    first.reserveCapacity(entries.count)
-    var more: [Int64: [Int32]] = [:]
+    // Each (task, annotator) to its first record, in an open-addressing table; the few keys with more than one
+    // record (edits, conflicts) collect their members apart.
+    var table = KeyTable(capacity: entries.count)
+    var more: [Int: [Int32]] = [:]
+    var firsts: [Int32] = []
+    firsts.reserveCapacity(entries.count)
     for (i, entry) in entries.enumerated() where entry.type != .event && entry.phase == nil && entry.task >= 0 {
-      let key = Int64(entry.task) << 32 | Int64(entry.annotator)
-      if let earlier = first.updateValue(Int32(i), forKey: key) {
-        if more[key] == nil { more[key] = [earlier] }
-        more[key]?.append(Int32(i))
+      let key = UInt64(UInt32(bitPattern: entry.task)) << 32 | UInt64(UInt32(bitPattern: entry.annotator))
+      let group = table.group(of: key, next: Int32(firsts.count))
+      if group == Int32(firsts.count) {
+        firsts.append(Int32(i))
+      } else {
+        more[Int(group), default: [firsts[Int(group)]]].append(Int32(i))
       }
     }
     var winners: [Int] = []
-    winners.reserveCapacity(first.count)
-    for (key, i) in first where more[key] == nil { winners.append(Int(i)) }
+    winners.reserveCapacity(firsts.count)
+    for (group, i) in firsts.enumerated() where more[group] == nil { winners.append(Int(i)) }
     for (_, members) in more {
       let versions = members.map { m -> RecordVersion in
         let entry = entries[Int(m)]
@@ -213,10 +204,22 @@ public struct LabelStore: Sendable {
     switch id {
     case .other(let i): return otherIDs[Int(i)]
     case .uuid(let hi, let lo):
-      let hex = String(hi, radix: 16).leftPadded(16) + String(lo, radix: 16).leftPadded(16)
-      let c = Array(hex)
-      return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-"
-        + String(c[20..<32])
+      let digits: StaticString = "0123456789abcdef"
+      return String(unsafeUninitializedCapacity: 36) { out in
+        var n = 0
+        for (word, range) in [(hi, 0..<16), (lo, 16..<32)] {
+          for d in range {
+            if d == 8 || d == 12 || d == 16 || d == 20 {
+              out[n] = 0x2D
+              n += 1
+            }
+            let nibble = Int((word >> (4 * UInt64(15 - (d - range.lowerBound)))) & 0xF)
+            out[n] = digits.utf8Start[nibble]
+            n += 1
+          }
+        }
+        return n
+      }
     }
   }
 
@@ -340,6 +343,40 @@ public struct LabelStore: Sendable {
   }
 }
 
+/// Keys (a task and an annotator code) to small group numbers: open addressing with a multiplicative hash,
+/// which a million keys fill in a few milliseconds where a `Dictionary` spends most of its time hashing.
+struct KeyTable {
+  private var keys: [UInt64]
+  private var groups: [Int32]
+  private var mask: Int
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    keys = [UInt64](repeating: 0, count: size)
+    groups = [Int32](repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  /// The group of `key`, or `next` (recorded as its group) if the key is new. The table never needs to grow:
+  /// it was sized for every key at once.
+  mutating func group(of key: UInt64, next: Int32) -> Int32 {
+    var h = key &* 0x9E37_79B9_7F4A_7C15
+    h ^= h >> 32
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let g = groups[slot]
+      if g < 0 {
+        keys[slot] = key
+        groups[slot] = next
+        return next
+      }
+      if keys[slot] == key { return g }
+      slot = (slot + 1) & mask
+    }
+  }
+}
+
 /// One log read with validated fields only.
 struct LogScan: Sendable {
   struct Row: Sendable {
@@ -379,9 +416,17 @@ struct LogScan: Sendable {
     (Array("training".utf8), .training), (Array("exam".utf8), .exam),
   ]
 
-  private static func match<T>(_ bytes: UnsafeRawBufferPointer?, _ table: [(bytes: [UInt8], T)]) -> T? {
+  private static func type(_ bytes: UnsafeRawBufferPointer?) -> RecordType? {
     guard let bytes else { return nil }
-    for (name, value) in table where name.count == bytes.count && name.elementsEqual(bytes) { return value }
+    for entry in types where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) { return entry.type }
+    return nil
+  }
+
+  private static func phase(_ bytes: UnsafeRawBufferPointer?) -> Phase? {
+    guard let bytes, bytes.count > 0 else { return nil }
+    for entry in phases where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+      return entry.phase
+    }
     return nil
   }
 
@@ -412,7 +457,7 @@ struct LogScan: Sendable {
 
   /// The row of one line's fields (in the order of `keys`).
   private mutating func row(_ values: UnsafeBufferPointer<JSONFieldView>, line: Int, offset: Int64) -> Outcome {
-    guard let type = LogScan.match(values[0].bytes, LogScan.types) else { return .problem("unreadable record skipped") }
+    guard let type = LogScan.type(values[0].bytes) else { return .problem("unreadable record skipped") }
     guard let idBytes = values[2].bytes, idBytes.count > 0, let annotatorBytes = values[3].bytes,
       let submitted = values[4].bytes.flatMap(Timestamp.parse(bytes:))
     else { return .problem("invalid record skipped: no id, annotator or submitted_at") }
@@ -424,7 +469,7 @@ struct LogScan: Sendable {
     if let taskBytes { task = gold ? goldTasks.code(taskBytes) : dataTasks.code(taskBytes) }
     return .row(
       Row(
-        type: type, gold: gold, phase: LogScan.match(values[7].bytes, LogScan.phases), task: task,
+        type: type, gold: gold, phase: LogScan.phase(values[7].bytes), task: task,
         annotator: annotators.code(annotatorBytes), line: Int32(line), offset: offset, submittedAt: submitted,
         id: id(idBytes), supersedes: values[5].bytes.map { id($0) }))
   }
@@ -448,8 +493,4 @@ struct LogScan: Sendable {
         annotator: annotators.code(record.annotator), line: Int32(line), offset: offset,
         submittedAt: record.submittedAt, id: id, supersedes: supersedes))
   }
-}
-
-extension String {
-  func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

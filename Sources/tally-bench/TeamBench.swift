@@ -175,25 +175,41 @@ func runStoreBench(dir: String, runs: Int) {
   for a in 0..<100 {
     let path = folder + "/labels/annotator\(a).jsonl"
     if fileSize(path) > 0 { continue }
+    var previous: (id: String, task: Int) = ("", 0)
     generate(path, count: 10_000) { i, rng in
-      // Each annotator labels 10,000 tasks; one in fifty answers is changed later (a superseding record).
-      let task = (a * 7_919 + i * 13) % 1_000_000
-      return LabelRecord(
-        id: "0190c3a2-\(a)-\(i)-8000-\(rng.next() % 1_000_000_000)", type: .answer, task: "t\(task)", line: task + 1,
+      // Each annotator labels 10,000 tasks; one record in fifty changes the answer before it (supersedes it).
+      let edit = i % 50 == 49
+      let task = edit ? previous.task : (a * 7_919 + i * 13) % 1_000_000
+      var record = LabelRecord(
+        id: uuidV7Shaped(&rng), type: .answer, task: "t\(task)", line: task + 1,
         annotator: "annotator\(a)", answers: JSONObject([("label", .string(labels[Int(rng.next() % 3)]))]),
         shownAt: 1.8e9 + Double(i), submittedAt: 1.8e9 + Double(i) + 3, activeSeconds: 3,
-        guidelinesVersion: "sha256:0123456789abcdef", tool: "tally 0.1.0"
-      ).jsonLine
+        guidelinesVersion: "sha256:0123456789abcdef", tool: "tally 0.1.0")
+      if edit { record.supersedes = previous.id }
+      previous = (record.id, task)
+      return record.jsonLine
     }
   }
-  guard let project = try? Project.load(folder) else { return }
-  measured("label store over 1,000,000 records in 100 logs", runs: runs, target: "well under 2 s") {
-    let s = monotonic()
-    guard let store = try? LabelStore.load(project: project) else { return (-1, 0) }
-    if store.current.isEmpty { print("(empty store)") }
-    return (monotonic() - s, 0)
+  // In a process of its own (`tally-bench --only store`), so its peak memory is the store's alone.
+  let exe = (try? readLink("/proc/self/exe")) ?? CommandLine.arguments[0]
+  measured(
+    "label store over 1,000,000 records in 100 logs (process start to loaded)", runs: runs, target: "well under 2 s"
+  ) {
+    let r = spawnMeasured([exe, "--only", "store", "--dir", dir])
+    return (r.seconds, r.peakMB)
   }
-  print("  peak memory of this benchmark process so far: \(fmt(peakMemoryMB(), 0)) MB")
+}
+
+/// A random id shaped as Tally's (a canonical lowercase UUID, version 7).
+func uuidV7Shaped(_ rng: inout SplitMix64) -> String {
+  func hex(_ v: UInt64, _ digits: Int) -> String {
+    let s = String(v & ((1 << (4 * UInt64(digits))) - 1), radix: 16)
+    return String(repeating: "0", count: digits - s.count) + s
+  }
+  let (a, b) = (rng.next(), rng.next())
+  return hex(a >> 32, 8) + "-" + hex(a >> 16, 4) + "-7" + hex(a, 3) + "-" + hex(8 | (b >> 62), 1) + hex(b >> 48, 3)
+    + "-"
+    + hex(b, 12)
 }
 
 func readLink(_ path: String) throws -> String {
@@ -203,62 +219,15 @@ func readLink(_ path: String) throws -> String {
   return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// Where the label store's time goes: reading, parsing, building records, the rule (`--only profile`).
-func profileStore(dir: String) {
-  let folder = dir + "/team"
-  var lines: [[UInt8]] = []
-  var t = monotonic()
-  for a in 0..<100 {
-    guard let bytes = try? readAll(folder + "/labels/annotator\(a).jsonl") else { continue }
-    var s = 0
-    for i in 0..<bytes.count where bytes[i] == 0x0A {
-      lines.append(Array(bytes[s..<i]))
-      s = i + 1
-    }
-  }
-  print("read and split: \(fmt(monotonic() - t)) s, \(lines.count) lines")
-  t = monotonic()
-  var values: [JSONValue] = []
-  values.reserveCapacity(lines.count)
-  for line in lines { if let v = try? JSONParser.parse(line) { values.append(v) } }
-  print("parse: \(fmt(monotonic() - t)) s")
-  t = monotonic()
-  var records: [LabelRecord] = []
-  records.reserveCapacity(values.count)
-  for v in values { if let r = try? LabelRecord(json: v) { records.append(r) } }
-  print("LabelRecord(json:): \(fmt(monotonic() - t)) s")
-  t = monotonic()
-  var n = 0
-  for line in lines {
-    if let v = try? JSONParser.fields(
-      ["id", "type", "task", "annotator", "submitted_at", "supersedes", "gold", "phase"], in: line)
-    {
-      n += v.count
-    }
-  }
-  print("fields (8 keys): \(fmt(monotonic() - t)) s")
-  t = monotonic()
-  let store = LabelStore(logs: [("x", records.enumerated().map { ($0.offset + 1, $0.element) })])
-  print("the rule over the records: \(fmt(monotonic() - t)) s (\(store.current.count) current)")
-}
-
-func readAll(_ path: String) throws -> [UInt8] {
-  guard let file = fopen(path, "rb") else { throw SystemError("open", path: path, code: errno) }
-  defer { fclose(file) }
-  var out: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let n = fread(&chunk, 1, chunk.count, file)
-    if n <= 0 { break }
-    out += chunk[0..<n]
-  }
-  return out
-}
-
-/// The store alone, for a profiler (`--only store`).
+/// The store alone (`--only store`): what the store benchmark runs, and a target for a profiler.
 func storeOnly(dir: String) {
+  var s = monotonic()
   guard let project = try? Project.load(dir + "/team") else { return }
-  let s = monotonic()
+  let opened = monotonic() - s
+  let afterProject = peakMemoryMB()
+  s = monotonic()
   let store = try? LabelStore.load(project: project)
-  print("store: \(fmt(monotonic() - s)) s, \(store?.count ?? 0) records")
+  print(
+    "project opened in \(fmt(opened)) s (peak \(fmt(afterProject, 0)) MB); store: \(fmt(monotonic() - s)) s, "
+      + "\(store?.count ?? 0) records, peak \(fmt(peakMemoryMB(), 0)) MB")
 }

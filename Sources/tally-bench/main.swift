@@ -1,7 +1,7 @@
 // tally-bench: generates a 1,000,000-line dataset and a 1,000,000-record label log, then measures
 // start-up to the first frame, peak memory, resume, and key-to-frame latency; then the team half (aggregation,
 // agreement and Bradley–Terry on a million judgments, the label store over a million records).
-// Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team]`.
+// Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team|store-bench|store]`.
 import TallyCLI
 import TallyCore
 import TallyJSON
@@ -82,7 +82,7 @@ while let arg = args.popFirst() {
   case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
   case "--only": only = args.popFirst()
   default:
-    print("usage: tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team]")
+    print("usage: tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team|store-bench|store]")
     exit(2)
   }
 }
@@ -90,8 +90,8 @@ if only == "store" {
   storeOnly(dir: dir)
   exit(0)
 }
-if only == "profile" {
-  profileStore(dir: dir)
+if only == "store-bench" {
+  runStoreBench(dir: dir, runs: runs)
   exit(0)
 }
 if only == "team" {

@@ -44,6 +44,29 @@ import Testing
     #expect(store.currentByTask()[TaskKey("t1")]?.count == 1)
   }
 
+  @Test func uuidIdsAreHeldAsBitsAndGivenBackAsTheyWereWritten() throws {
+    let ids = [
+      "0193a0c4-7e1f-7abc-8def-0123456789ab", "00000000-0000-0000-0000-000000000000",
+      "ffffffff-ffff-7fff-bfff-ffffffffffff",
+    ]
+    for text in ids {
+      let id = try #require(RecordID.uuid(text))
+      guard case .uuid = id else { throw StoreTestError.notAUUID(text) }
+      let store = LabelStore(logs: [("log", [(1, record(text, task: "t", answer: "x", at: 1))])])
+      #expect(store.idString(id) == text)
+      #expect(store.place(ofRecord: text)?.line == 1)
+    }
+    // Other ids (upper case, short, not hex) are kept as text.
+    for text in ["0193A0C4-7E1F-7ABC-8DEF-0123456789AB", "r1", "0193a0c4-7e1f-7abc-8def-0123456789ag"] {
+      #expect(RecordID.uuid(text) == nil)
+      let store = LabelStore(logs: [("log", [(1, record(text, task: "t", answer: "x", at: 1))])])
+      #expect(store.place(ofRecord: text)?.line == 1)
+      #expect(store.entries.first.map { store.idString($0.id) } == text)
+    }
+  }
+
+  enum StoreTestError: Error { case notAUUID(String) }
+
   @Test func goldAndPracticeAreKeptApart() {
     var training = record("p1", task: "t1", answer: "x", at: 1)
     training.phase = .training
