@@ -1,3 +1,5 @@
+import Dispatch
+
 /// How Dawid–Skene is fitted.
 public struct DawidSkeneOptions: Sendable, Equatable {
   /// Reproduce crowd-kit 1.4.2's `DawidSkene(n_iter=100, tol=1e-5)` step for step (its clipping, base-2
@@ -129,24 +131,69 @@ public enum DawidSkene {
     }
   }
 
-  /// Posteriors from priors and confusion matrices; returns the data log-likelihood.
+  /// Posteriors from priors and confusion matrices; returns the data log-likelihood. Tasks are split into a
+  /// fixed number of chunks run on every core (fixed, so the sum is the same whatever the machine).
   static func eStep(
     _ data: CategoricalJudgments, byTask: Grouping, k: Int, logPriors: [Double], logConfusion: [Double],
     q: inout [Double]
   ) -> Double {
-    var total = 0.0
-    var scratch = [Double](repeating: 0, count: k)
-    for t in 0..<data.taskCount {
-      let items = byTask.items(of: t)
-      if items.isEmpty { continue }
-      for c in 0..<k { scratch[c] = logPriors[c] }
-      for i in items {
-        let base = Int(data.workers[Int(i)]) * k * k + Int(data.labels[Int(i)])
-        for c in 0..<k { scratch[c] += logConfusion[base + c * k] }
+    let chunks = 16
+    let tasks = data.taskCount
+    var totals = [Double](repeating: 0, count: chunks)
+    q.withUnsafeMutableBufferPointer { qBuffer in
+      totals.withUnsafeMutableBufferPointer { totalBuffer in
+        // Each chunk writes its own tasks' rows and its own total.
+        nonisolated(unsafe) let qOut = qBuffer
+        nonisolated(unsafe) let totalOut = totalBuffer
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+          totalOut[chunk] = eStepChunk(
+            data, byTask: byTask, k: k, logPriors: logPriors, logConfusion: logConfusion, q: qOut,
+            tasks: (tasks * chunk / chunks)..<(tasks * (chunk + 1) / chunks))
+        }
       }
-      let norm = scratch.withUnsafeBufferPointer { Log.sumExp($0) }
-      total += norm
-      for c in 0..<k { q[t * k + c] = Log.exp(scratch[c] - norm) }
+    }
+    return totals.reduce(0, +)
+  }
+
+  /// The E-step over some tasks: one pass of exponentials per task (max-shifted), no allocation.
+  private static func eStepChunk(
+    _ data: CategoricalJudgments, byTask: Grouping, k: Int, logPriors: [Double], logConfusion: [Double],
+    q: UnsafeMutableBufferPointer<Double>, tasks range: Range<Int>
+  ) -> Double {
+    var total = 0.0
+    data.workers.withUnsafeBufferPointer { workers in
+      data.labels.withUnsafeBufferPointer { labels in
+        byTask.start.withUnsafeBufferPointer { start in
+          byTask.items.withUnsafeBufferPointer { items in
+            logConfusion.withUnsafeBufferPointer { logE in
+              logPriors.withUnsafeBufferPointer { logP in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { scratch in
+                  for t in range {
+                    let (a, b) = (Int(start[t]), Int(start[t + 1]))
+                    if a == b { continue }
+                    for c in 0..<k { scratch[c] = logP[c] }
+                    for n in a..<b {
+                      let i = Int(items[n])
+                      let base = Int(workers[i]) &* k &* k &+ Int(labels[i])
+                      for c in 0..<k { scratch[c] += logE[base &+ c &* k] }
+                    }
+                    var top = -Double.infinity
+                    for c in 0..<k where scratch[c] > top { top = scratch[c] }
+                    var sum = 0.0
+                    for c in 0..<k {
+                      let e = Log.exp(scratch[c] - top)
+                      q[t &* k &+ c] = e
+                      sum += e
+                    }
+                    for c in 0..<k { q[t &* k &+ c] /= sum }
+                    total += top + Log.natural(sum)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
     return total
   }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TallyCore
 import TallyJSON
 import TallyStats
@@ -55,6 +57,21 @@ extension AggregationResult {
       }
       return out.makeString()
     }
+    guard tasks.count > 20_000 else { return Self.taskLines(tasks[...]) }
+    // Large outputs written in parts on every core, joined in order.
+    let chunks = 8
+    let all = tasks
+    let parts = Mutex([String](repeating: "", count: chunks))
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      let text = AggregationResult.taskLines(all[(all.count * c / chunks)..<(all.count * (c + 1) / chunks)])
+      parts.withLock { $0[c] = text }
+    }
+    return parts.withLock { $0.joined() }
+  }
+
+  /// The JSON lines of some tasks.
+  static func taskLines(_ tasks: ArraySlice<AggregatedTask>) -> String {
+    var out = JSONStream()
     for task in tasks {
       out.beginObject()
       out.key("task")

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TallyCore
 import TallyJSON
 import TallyStats
@@ -115,33 +117,63 @@ public enum JudgmentsFile {
   public static func readCategorical(path: String, fields: JudgmentFields = JudgmentFields()) throws(DataError)
     -> CategoricalTable
   {
-    var tasks = ByteInterner(capacity: 1 << 16)
-    var annotators = ByteInterner()
-    var labels = ByteInterner()
-    var t: [Int32] = []
-    var w: [Int32] = []
-    var l: [Int32] = []
-    var problems: [Diagnostic] = []
+    // Read in parts on every core (each with its own interners), then the parts' codes merged in file order,
+    // so the codes are those one pass would give.
+    struct Part: Sendable {
+      var tasks = ByteInterner(capacity: 1 << 16)
+      var annotators = ByteInterner()
+      var labels = ByteInterner()
+      var t: [Int32] = []
+      var w: [Int32] = []
+      var l: [Int32] = []
+      var problems: [Diagnostic] = []
+    }
     let shown = Path.display(path)
-    try forEachRow(path: path, wanted: [fields.task, fields.annotator, fields.label]) { line, values in
+    let parts = try forEachRowInParts(
+      path: path, wanted: [fields.task, fields.annotator, fields.label], state: Part()
+    ) { part, line, values in
       guard let task = values[0], let annotator = values[1], let label = values[2], task.count > 0,
         annotator.count > 0, label.count > 0
       else {
         let missing = zip(["task", "annotator", "label"], values).filter { $0.1.map { $0.count == 0 } ?? true }.map(\.0)
-        problems.append(
+        part.problems.append(
           Diagnostic(
             .warning, file: shown, line: line, "no \(missing.joined(separator: ", ")); line skipped",
             fix: "every line needs a task, an annotator and a label"))
         return
       }
-      t.append(tasks.code(task))
-      w.append(annotators.code(annotator))
-      l.append(labels.code(label))
-    } problem: {
-      problems.append(Diagnostic(.warning, file: shown, line: $0, $1))
+      part.t.append(part.tasks.code(task))
+      part.w.append(part.annotators.code(annotator))
+      part.l.append(part.labels.code(label))
+    } problem: { part, line, what in
+      part.problems.append(Diagnostic(.warning, file: shown, line: line, what))
     }
-    var table = CategoricalTable(interned: tasks, annotators: annotators, labels: labels, t: t, w: w, l: l)
-    table.problems = problems
+    guard parts.count > 1 else {
+      let only = parts.first ?? Part()
+      var table = CategoricalTable(
+        interned: only.tasks, annotators: only.annotators, labels: only.labels, t: only.t, w: only.w, l: only.l)
+      table.problems = only.problems
+      return table
+    }
+    var all = Part()
+    all.tasks = ByteInterner(capacity: parts.reduce(0) { $0 + $1.tasks.count })
+    let total = parts.reduce(0) { $0 + $1.t.count }
+    all.t.reserveCapacity(total)
+    all.w.reserveCapacity(total)
+    all.l.reserveCapacity(total)
+    for part in parts {
+      let (tm, wm, lm) = (
+        all.tasks.codes(of: part.tasks), all.annotators.codes(of: part.annotators),
+        all.labels.codes(of: part.labels)
+      )
+      all.t += part.t.map { tm[Int($0)] }
+      all.w += part.w.map { wm[Int($0)] }
+      all.l += part.l.map { lm[Int($0)] }
+      all.problems += part.problems
+    }
+    var table = CategoricalTable(
+      interned: all.tasks, annotators: all.annotators, labels: all.labels, t: all.t, w: all.w, l: all.l)
+    table.problems = all.problems
     return table
   }
 
@@ -260,15 +292,105 @@ public enum JudgmentsFile {
     }
   }
 
+  /// `forEachRow` in parts read at once, each with its own state (given back in file order). A file is split
+  /// only where a split cannot fall inside a record: JSONL at any line break, CSV/TSV only when it holds no
+  /// quote at all (a quoted field may hold a line break); anything else is read in one part.
+  static func forEachRowInParts<State: Sendable>(
+    path: String, wanted: [[String]], state: State,
+    _ body: @escaping @Sendable (inout State, Int, [UnsafeRawBufferPointer?]) -> Void,
+    problem: @escaping @Sendable (inout State, Int, String) -> Void
+  ) throws(DataError) -> [State] {
+    let bytes: [UInt8]
+    do {
+      bytes = try Files.readBytes(path)
+    } catch {
+      throw DataError(file: Path.display(path), "cannot read the judgments file: \(error)")
+    }
+    let lower = path.lowercased()
+    let csv = lower.hasSuffix(".csv") || lower.hasSuffix(".tsv")
+    let delimiter: UInt8 = lower.hasSuffix(".tsv") ? 0x09 : 0x2C
+    let cores = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let splittable =
+      bytes.count > 1 << 22 && cores > 1
+      && (!csv
+        || !bytes.withUnsafeBytes { all in
+          all.baseAddress.map { memchr($0, 0x22, all.count) != nil } ?? false
+        })
+    guard splittable else {
+      var only = state
+      if csv {
+        try csvRows(bytes, delimiter: delimiter, path: path, wanted: wanted, limit: .max) { body(&only, $0, $1) }
+      } else {
+        jsonlRows(bytes, wanted: wanted, limit: .max) {
+          body(&only, $0, $1)
+        } problem: {
+          problem(&only, $0, $1)
+        }
+      }
+      return [only]
+    }
+    // Part boundaries just after a line break; the header (CSV) read once, and each part's first line number.
+    var starts = [0]
+    var headerNames: [String]?
+    if csv, let end = bytes.firstIndex(of: 0x0A) {
+      var line = bytes[0..<end]
+      if line.last == 0x0D { line = line.dropLast() }
+      headerNames = line.split(separator: delimiter, omittingEmptySubsequences: false).map {
+        String(decoding: $0, as: UTF8.self)
+      }
+    }
+    let parts = Int(cores)
+    for p in 1..<parts {
+      var at = max(starts[p - 1], bytes.count * p / parts)
+      while at < bytes.count && bytes[at] != 0x0A { at += 1 }
+      starts.append(min(bytes.count, at + 1))
+    }
+    starts.append(bytes.count)
+    var firstLines = [1]
+    for p in 1..<parts {
+      var newlines = 0
+      for b in bytes[starts[p - 1]..<starts[p]] where b == 0x0A { newlines += 1 }
+      firstLines.append(firstLines[p - 1] + newlines)
+    }
+    let states = Mutex([State](repeating: state, count: parts))
+    let failure = Mutex<DataError?>(nil)
+    let (bounds, lines, header) = (starts, firstLines, headerNames)
+    DispatchQueue.concurrentPerform(iterations: parts) { p in
+      var mine = state
+      let range = bounds[p]..<bounds[p + 1]
+      do throws(DataError) {
+        if csv {
+          try csvRows(
+            bytes, delimiter: delimiter, path: path, wanted: wanted, limit: .max, range: range,
+            firstLine: lines[p], headerNames: p == 0 ? nil : header
+          ) { body(&mine, $0, $1) }
+        } else {
+          jsonlRows(bytes, wanted: wanted, limit: .max, range: range, firstLine: lines[p]) {
+            body(&mine, $0, $1)
+          } problem: {
+            problem(&mine, $0, $1)
+          }
+        }
+      } catch {
+        failure.withLock { $0 = error }
+      }
+      let result = mine
+      states.withLock { $0[p] = result }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    return states.withLock { $0 }
+  }
+
   static func jsonlRows(
-    _ bytes: [UInt8], wanted: [[String]], limit: Int, _ body: (Int, [UnsafeRawBufferPointer?]) -> Void,
-    problem: (Int, String) -> Void
+    _ bytes: [UInt8], wanted: [[String]], limit: Int, range: Range<Int>? = nil, firstLine: Int = 1,
+    _ body: (Int, [UnsafeRawBufferPointer?]) -> Void, problem: (Int, String) -> Void
   ) {
     let keys = wanted.flatMap { $0 }
     var rows = 0
-    bytes.withUnsafeBytes { all in
+    bytes.withUnsafeBytes { whole in
+      let all = UnsafeRawBufferPointer(rebasing: whole[range ?? 0..<whole.count])
       var start = 0
-      var line = 0
+      var line = firstLine - 1
       while start < all.count, rows < limit {
         line += 1
         var end = start
@@ -313,6 +435,7 @@ public enum JudgmentsFile {
 
   static func csvRows(
     _ bytes: [UInt8], delimiter: UInt8, path: String, wanted: [[String]], limit: Int,
+    range: Range<Int>? = nil, firstLine: Int = 1, headerNames: [String]? = nil,
     _ body: (Int, [UnsafeRawBufferPointer?]) -> Void
   ) throws(DataError) {
     var fieldStarts: [Int] = []
@@ -322,10 +445,16 @@ public enum JudgmentsFile {
     var needsUnquote: [Bool] = []
     var values: [UnsafeRawBufferPointer?] = []
     var unquoted: [[UInt8]] = []
-    let sawHeader = bytes.withUnsafeBytes { (all: UnsafeRawBufferPointer) -> Bool in
+    if let headerNames {
+      columns = wanted.map { options in options.lazy.compactMap { headerNames.firstIndex(of: $0) }.first ?? -1 }
+    }
+    let sawHeader = bytes.withUnsafeBytes { (whole: UnsafeRawBufferPointer) -> Bool in
+      // The part of the file to read (all of it unless a range is given), as a buffer of its own.
+      let part = range ?? 0..<whole.count
+      let all = UnsafeRawBufferPointer(rebasing: whole[part])
       var position = 0
-      var line = 1
-      var header = true
+      var line = firstLine
+      var header = headerNames == nil
       var rows = 0
       while position < all.count, rows < limit {
         // One record: fields split at delimiters outside quotes; quoted fields may hold newlines.
@@ -438,7 +567,7 @@ public enum JudgmentsFile {
       }
       return !header
     }
-    if !sawHeader {
+    if !sawHeader && headerNames == nil {
       throw DataError(file: Path.display(path), "is empty: no header row", fix: "a judgments CSV starts with a header")
     }
   }

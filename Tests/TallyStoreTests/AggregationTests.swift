@@ -110,6 +110,36 @@ func row(_ result: AggregationResult, _ task: String) -> AggregatedTask? { resul
     #expect(try JudgmentsFile.readCategorical(path: scratch.file("k.csv"), fields: fields).data.count == 2)
   }
 
+  @Test func aLargeFileReadInPartsGivesWhatOnePassGives() throws {
+    // Over 4 MB, so it is read in parts; the same rows with one quoted field are read in one pass.
+    let scratch = Scratch()
+    var rows = ["task,worker,label"]
+    var json: [String] = []
+    for i in 0..<400_000 {
+      let row = i == 300_001 ? "t\(i % 50_000),,b" : "t\(i % 50_000),w\(i % 97),\(["a", "b", "c"][i % 3])"
+      rows.append(row)
+      let parts = row.split(separator: ",", omittingEmptySubsequences: false)
+      json.append(#"{"task":"\#(parts[0])","worker":"\#(parts[1])","label":"\#(parts[2])"}"#)
+    }
+    scratch.write("parts.csv", rows.joined(separator: "\n") + "\n")
+    scratch.write("one.csv", rows.joined(separator: "\n") + "\n" + #"t0,"w0",a"# + "\n")
+    scratch.write("parts.jsonl", json.joined(separator: "\n") + "\n")
+    #expect((try FileManager.default.attributesOfItem(atPath: scratch.file("parts.csv"))[.size] as? Int ?? 0) > 1 << 22)
+    let parts = try JudgmentsFile.readCategorical(path: scratch.file("parts.csv"))
+    let one = try JudgmentsFile.readCategorical(path: scratch.file("one.csv"))
+    let jsonl = try JudgmentsFile.readCategorical(path: scratch.file("parts.jsonl"))
+    #expect(parts.data.count == 399_999)
+    #expect(one.data.count == 400_000)
+    #expect(parts.tasks == one.tasks && parts.annotators == one.annotators && parts.labels == one.labels)
+    #expect(Array(one.data.tasks.prefix(399_999)) == parts.data.tasks)
+    #expect(Array(one.data.workers.prefix(399_999)) == parts.data.workers)
+    #expect(Array(one.data.labels.prefix(399_999)) == parts.data.labels)
+    // The bad line is named by its number in the file, whichever part read it.
+    #expect(parts.problems.map(\.line) == [300_003] && one.problems.map(\.line) == [300_003])
+    #expect(jsonl.problems.map(\.line) == [300_002])
+    #expect(jsonl.data == parts.data && jsonl.tasks == parts.tasks)
+  }
+
   @Test func goldTruthsClampDawidSkene() throws {
     let scratch = Scratch()
     var lines = ["task,annotator,label"]
