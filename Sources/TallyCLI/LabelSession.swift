@@ -154,7 +154,10 @@ public final class LabelEngine {
   let practiceAnswers: [String: GoldAnswer]
   /// Lines of the gold, training or exam file that were left out.
   public let setProblems: [Diagnostic]
+  /// The log this session writes: the annotator's on this device (`labels/<annotator>/<device>.jsonl`).
   public let logPath: String
+  /// Every log of the annotator, this device's first: what they did elsewhere (synced in) counts as done.
+  let logPaths: [String]
   public private(set) var state: AppState
   let writer: LabelLogWriter
   var fatalError: String?
@@ -213,9 +216,20 @@ public final class LabelEngine {
     } catch {
       throw EngineError("cannot create the labels folder: \(error)")
     }
-    logPath = project.logPath(for: annotator)
-    let index = try LabelLogReader.index(path: logPath, annotator: annotator)
+    let home = TallyHome.folder(environment: TallyHome.environment)
+    let key: [UInt8]?
+    do {
+      let device = try TallyHome.deviceID(folder: home)
+      logPaths = project.logPaths(of: annotator, device: device)
+      logPath = logPaths[0]
+      try project.prepareLogFolder(for: logPath)
+      key = try SigningKeys.sessionKey(project: project, annotator: annotator, home: home)
+    } catch {
+      throw EngineError("cannot set up this device's label log: \(error)", code: 2)
+    }
+    let index = try LabelLogReader.index(paths: logPaths, annotator: annotator)
     writer = try LabelLogWriter(path: logPath)
+    writer.signingKey = key
     // mapValues keeps the hash table as it is: no re-hashing of a million ids.
     let handled =
       phase == nil ? index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) } : [:]
@@ -250,7 +264,7 @@ public final class LabelEngine {
     }
     if phase == nil {
       // The quality checks continue where the last session left them.
-      for record in LabelLogReader.records(path: logPath, offsets: index.recentAnswers) {
+      for record in LabelLogReader.records(paths: logPaths, locations: index.recentAnswers) {
         state.quality.replay(record, questions: session.questions)
       }
     }
@@ -447,7 +461,7 @@ public final class LabelEngine {
       }
     }
     if let key = loaded.taskKey, let offset = state.handled[key]?.logOffset {
-      loaded.previous = try? LabelLogReader.record(path: logPath, offset: offset)
+      loaded.previous = try? LabelLogReader.record(paths: logPaths, location: offset)
     }
     return loaded
   }

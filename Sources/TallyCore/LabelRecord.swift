@@ -63,6 +63,11 @@ public struct LabelRecord: Sendable, Equatable {
   public var phase: Phase?
   /// For events: what happened in detail (a pause's length, an exam's score).
   public var details: JSONObject?
+  /// The SHA-256 (hex) of the previous record line of the same log, `LogChain.genesis` for the first: the
+  /// hash chain that makes an edited, removed, inserted or reordered record show. Set by the log writer.
+  public var prev: String?
+  /// An Ed25519 signature (base64) of the line without this field, by the annotator's key. Always last.
+  public var sig: String?
 
   public init(
     id: String, type: RecordType, task: String? = nil, line: Int? = nil, annotator: String,
@@ -114,6 +119,8 @@ extension LabelRecord {
     if let correct { o["correct"] = .bool(correct) }
     if let phase { o["phase"] = .string(phase.rawValue) }
     if let details { o["details"] = .object(details) }
+    if let prev { o["prev"] = .string(prev) }
+    if let sig { o["sig"] = .string(sig) }
     return .object(o)
   }
 
@@ -147,6 +154,8 @@ extension LabelRecord {
     correct = o["correct"]?.boolValue
     phase = o["phase"]?.stringValue.flatMap(Phase.init(rawValue:))
     details = o["details"]?.objectValue
+    prev = o["prev"]?.stringValue
+    sig = o["sig"]?.stringValue
   }
 }
 

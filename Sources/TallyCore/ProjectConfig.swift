@@ -67,6 +67,10 @@ public struct ProjectConfig: Sendable, Equatable {
   public var seed: UInt64 = 0
   /// Speed checks, gold tasks, training and exams.
   public var quality = QualityConfig()
+  /// Annotator → Ed25519 public key (base64): their records must be signed with it.
+  public var signingKeys: [String: String] = [:]
+  /// Who labels which task, when the work is shared out.
+  public var assignment: AssignmentConfig?
 
   public init(
     name: String, data: String, format: DataFormat? = nil, textField: String = "text", idField: String = "id",
@@ -83,5 +87,19 @@ public struct ProjectConfig: Sendable, Equatable {
     self.guidelines = guidelines
     self.order = order
     self.questions = questions
+  }
+}
+
+/// `assignment:` in `tally.yaml`: each task goes to `overlap` of `annotators` (rendezvous hashing), and with
+/// `max_overlap`, a task whose aggregate confidence stays below `min_confidence` to more, up to that many.
+public struct AssignmentConfig: Sendable, Equatable {
+  public var annotators: [String]
+  public var overlap: Int
+  public var maxOverlap: Int?
+  public var minConfidence = 0.7
+
+  public init(annotators: [String], overlap: Int) {
+    self.annotators = annotators
+    self.overlap = overlap
   }
 }

@@ -6,8 +6,9 @@ import Yams
 public enum ProjectConfigParser {
   public static let topLevelKeys = [
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
-    "seed", "questions", "layout", "compare", "quality",
+    "seed", "questions", "layout", "compare", "quality", "signing_keys", "assignment",
   ]
+  public static let assignmentKeys = ["annotators", "overlap", "max_overlap", "min_confidence"]
   public static let questionKeys = [
     "name", "prompt", "type", "options", "required", "leaf_only", "scale", "low", "high", "multiline", "min_length",
     "max_length", "allow_overlap", "both_bad", "strength", "require_scroll", "require_guidelines",
@@ -166,7 +167,57 @@ public enum ProjectConfigParser {
       config.layout = layout
       config.seed = seed
       config.quality = parseQuality(fields["quality"])
+      config.signingKeys = parseSigningKeys(fields["signing_keys"])
+      config.assignment = parseAssignment(fields["assignment"])
       if let compare = layout.compare { config.textField = compare.promptField }
+      return config
+    }
+
+    /// `signing_keys:`: annotator → Ed25519 public key (base64, as `tally key` prints it).
+    mutating func parseSigningKeys(_ node: Node?) -> [String: String] {
+      guard let node else { return [:] }
+      guard case .mapping(let mapping) = node else {
+        error(node, "`signing_keys` must be a mapping", fix: "for example `signing_keys:` then `  ana: <key>` indented")
+        return [:]
+      }
+      var keys: [String: String] = [:]
+      for (k, v) in mapping {
+        guard let name = k.string, let key = string(v, key: "signing_keys.\(k.string ?? "")") else { continue }
+        if Base64.decode(key)?.count != 32 {
+          error(v, "`\(name)`'s signing key is not an Ed25519 public key", fix: "paste the key `tally key` printed")
+          continue
+        }
+        keys[name] = key
+      }
+      return keys
+    }
+
+    /// `assignment:`: who labels what (`annotators`, `overlap`, optionally `max_overlap` and `min_confidence`).
+    mutating func parseAssignment(_ node: Node?) -> AssignmentConfig? {
+      guard
+        let fields = section(node, "assignment", allowed: ProjectConfigParser.assignmentKeys, example: "overlap: 3")
+      else { return nil }
+      let annotators = stringList(fields["annotators"], key: "annotators") ?? []
+      if annotators.isEmpty {
+        error(node, "`assignment` needs `annotators`", fix: "for example `annotators: [ana, ben, cy]`")
+        return nil
+      }
+      if Set(annotators).count != annotators.count { error(fields["annotators"], "an annotator is listed twice") }
+      var config = AssignmentConfig(annotators: annotators, overlap: count(fields["overlap"], key: "overlap") ?? 1)
+      if config.overlap < 1 || config.overlap > annotators.count {
+        error(
+          fields["overlap"], "`overlap` must be between 1 and the number of annotators (\(annotators.count))")
+        config.overlap = max(1, min(config.overlap, annotators.count))
+      }
+      if let m = count(fields["max_overlap"], key: "max_overlap") {
+        if m < config.overlap || m > annotators.count {
+          error(fields["max_overlap"], "`max_overlap` must be between `overlap` and the number of annotators")
+        } else {
+          config.maxOverlap = m
+        }
+      }
+      config.minConfidence =
+        number(fields["min_confidence"], key: "min_confidence", in: 0...1) ?? config.minConfidence
       return config
     }
 

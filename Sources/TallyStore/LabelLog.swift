@@ -5,9 +5,18 @@ import TallyJSON
   import Glibc
 #endif
 
-/// The latest record of one task in one annotator's log.
+/// Where a record is among the logs a session reads: the log's index in the list and the line's byte offset,
+/// packed into one number (the log in the top 16 bits), so that the first log's locations are its offsets.
+public enum LogLocation {
+  public static func pack(log: Int, offset: Int64) -> Int64 { Int64(log) << 48 | offset }
+  public static func unpack(_ location: Int64) -> (log: Int, offset: Int64) {
+    (Int(location >> 48), location & (1 << 48 - 1))
+  }
+}
+
+/// The latest record of one task in one annotator's logs.
 public struct LogEntry: Sendable, Equatable {
-  /// Byte offset of the record's line in the log.
+  /// Where the record's line is (`LogLocation`; for one log, its byte offset).
   public var offset: Int64
   public var type: RecordType
 
@@ -74,18 +83,38 @@ public final class LabelLogWriter {
 
   deinit { _ = system.close(fd) }
 
-  /// Appends one record and fsyncs. Returns the offset its line starts at.
+  /// The annotator's Ed25519 private key (raw 32 bytes): when set, every record is signed.
+  public var signingKey: [UInt8]?
+
+  /// Appends one record and fsyncs. Returns the offset its line starts at. Under the lock, the record gets
+  /// `prev`, the hash of the log's last record line (whoever wrote it), and its signature when a key is set.
   @discardableResult
   public func append(_ record: LabelRecord) throws(SystemError) -> Int64 {
-    var line = record.jsonLine
-    line.append("\n")
-    return try write(Array(line.utf8))
+    guard system.flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock label log", path: path, code: errno) }
+    defer { _ = system.flock(fd, LOCK_UN) }
+    var record = record
+    record.sig = nil
+    record.prev = Self.lastRecordLine(path).map { LogChain.hash($0) } ?? LogChain.genesis
+    var line = Array(record.jsonLine.utf8)
+    if let signingKey {
+      do {
+        line = LogChain.signed(line, signature: try LogChain.signature(of: line, privateKey: signingKey))
+      } catch {
+        throw SystemError("cannot sign the record: \(error)", path: path, code: 0)
+      }
+    }
+    line.append(0x0A)
+    return try writeLocked(line)
   }
 
   @discardableResult
   private func write(_ bytes: [UInt8]) throws(SystemError) -> Int64 {
     guard system.flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock label log", path: path, code: errno) }
     defer { _ = system.flock(fd, LOCK_UN) }
+    return try writeLocked(bytes)
+  }
+
+  private func writeLocked(_ bytes: [UInt8]) throws(SystemError) -> Int64 {
     // Another process may have appended since we last looked: our line starts at the current end.
     let start = Files.size(path) ?? endOffset
     var written = 0
@@ -102,6 +131,44 @@ public final class LabelLogWriter {
     guard system.fsync(fd) == 0 else { throw SystemError("cannot fsync label log", path: path, code: errno) }
     endOffset = start + Int64(bytes.count)
     return start
+  }
+
+  /// The last line of the log that is a record (complete, JSON, with an id), read backwards from the end;
+  /// nil for a log with none.
+  static func lastRecordLine(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var end = Int64(lseek(fd, 0, SEEK_END))
+    var tail: [UInt8] = []  // bytes from `end` to the end of the part read
+    let chunk = 1 << 14
+    var lines: [[UInt8]] = []
+    while end > 0 || !tail.isEmpty {
+      // Split what is read into lines, last first; the first (partial) line waits for more bytes.
+      if let newline = tail.lastIndex(of: 0x0A) {
+        let line = Array(tail[(newline + 1)...])
+        tail.removeSubrange(newline...)
+        lines.append(line)
+      } else if end == 0 {
+        lines.append(tail)
+        tail = []
+      } else {
+        let start = max(0, end - Int64(chunk))
+        var buffer = [UInt8](repeating: 0, count: Int(end - start))
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(start)) }
+        guard n == buffer.count else { return nil }
+        tail = buffer + tail
+        end = start
+        continue
+      }
+      while let line = lines.popLast() {
+        guard !line.isEmpty else { continue }
+        var body = line
+        if body.last == 0x0D { body.removeLast() }
+        if let id = (try? JSONParser.fields(["id"], in: body))?[0]?.stringValue, !id.isEmpty { return body }
+      }
+    }
+    return nil
   }
 
   static func lastByte(_ path: String) -> UInt8? {
@@ -146,9 +213,16 @@ public enum LabelLogReader {
   /// only if it has every field a record needs (so the index and the export agree); records of another
   /// annotator in the file are ignored.
   public static func index(path: String, annotator: String? = nil) throws(SystemError) -> LogIndex {
+    try index(paths: [path], annotator: annotator)
+  }
+
+  /// Indexes several logs of one annotator (their devices' logs) as one: the current-answer rule across them,
+  /// entries located by `LogLocation` (log index, offset), problems prefixed with the log they are in.
+  public static func index(paths: [String], annotator: String? = nil) throws(SystemError) -> LogIndex {
     var result = LogIndex()
     // One record is about 300 bytes: reserve once instead of rehashing as the table grows.
-    if let size = Files.size(path), size > 0 { result.latest.reserveCapacity(Int(size / 250)) }
+    let size = paths.reduce(Int64(0)) { $0 + (Files.size($1) ?? 0) }
+    if size > 0 { result.latest.reserveCapacity(Int(size / 250)) }
     let keys = [
       "type", "task", "event", "guidelines_version", "id", "annotator", "submitted_at", "gold", "phase", "details",
       "supersedes",
@@ -156,65 +230,72 @@ public enum LabelLogReader {
     // Tasks with more than one record: every version, resolved at the end (one record per task, the usual
     // case, needs no more than its offset).
     var versions: [TaskKey: [(version: RecordVersion, entry: LogEntry)]] = [:]
-    let reader = open(path, O_RDONLY | O_CLOEXEC)
-    defer { if reader >= 0 { close(reader) } }
-    try forEachLine(path: path) { offset, lineNumber, line, complete in
-      // topLevelValues validates the whole line, so a line it accepts is complete JSON.
-      let values = try? JSONParser.fields(keys, in: line)
-      guard let values, let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:)) else {
-        let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
-        result.problems.append(DataProblem(line: lineNumber, reason: what))
-        return
-      }
-      guard values[4]?.stringValue != nil, let owner = values[5]?.stringValue, values[6]?.stringValue != nil else {
-        result.problems.append(
-          DataProblem(line: lineNumber, reason: "record without id, annotator or submitted_at skipped"))
-        return
-      }
-      if let annotator, owner != annotator { return }
-      result.records += 1
-      switch type {
-      case .answer, .skip:
-        guard let task = values[1]?.stringValue else {
-          result.problems.append(DataProblem(line: lineNumber, reason: "record without a task skipped"))
+    var recent: [(time: Double, location: Int64)] = []
+    for (log, path) in paths.enumerated() {
+      let reader = open(path, O_RDONLY | O_CLOEXEC)
+      defer { if reader >= 0 { close(reader) } }
+      let shown = paths.count > 1 ? Path.display(path) + ": " : ""
+      try forEachLine(path: path) { fileOffset, lineNumber, line, complete in
+        let offset = LogLocation.pack(log: log, offset: fileOffset)
+        // topLevelValues validates the whole line, so a line it accepts is complete JSON.
+        let values = try? JSONParser.fields(keys, in: line)
+        guard let values, let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:)) else {
+          let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
+          result.problems.append(DataProblem(line: lineNumber, reason: shown + what))
           return
         }
-        if values[8] != nil { return }  // training or exam: not a label
-        let key = TaskKey(task, gold: values[7]?.boolValue == true)
-        let entry = LogEntry(offset: offset, type: type)
-        if let earlier = result.latest.updateValue(entry, forKey: key) {
-          let version = RecordVersion(
-            id: values[4]?.stringValue ?? "", supersedes: values[10]?.stringValue,
-            submittedAt: values[6]?.stringValue.flatMap(Timestamp.parse) ?? 0)
-          if versions[key] == nil, reader >= 0,
-            let first = try? Self.record(fd: reader, path: path, offset: earlier.offset)
+        guard values[4]?.stringValue != nil, let owner = values[5]?.stringValue, values[6]?.stringValue != nil else {
+          result.problems.append(
+            DataProblem(line: lineNumber, reason: shown + "record without id, annotator or submitted_at skipped"))
+          return
+        }
+        if let annotator, owner != annotator { return }
+        result.records += 1
+        switch type {
+        case .answer, .skip:
+          guard let task = values[1]?.stringValue else {
+            result.problems.append(DataProblem(line: lineNumber, reason: shown + "record without a task skipped"))
+            return
+          }
+          if values[8] != nil { return }  // training or exam: not a label
+          let key = TaskKey(task, gold: values[7]?.boolValue == true)
+          let entry = LogEntry(offset: offset, type: type)
+          if let earlier = result.latest.updateValue(entry, forKey: key) {
+            let version = RecordVersion(
+              id: values[4]?.stringValue ?? "", supersedes: values[10]?.stringValue,
+              submittedAt: values[6]?.stringValue.flatMap(Timestamp.parse) ?? 0)
+            if versions[key] == nil, let first = try? Self.record(paths: paths, location: earlier.offset) {
+              versions[key] = [(first.version, earlier)]
+            }
+            versions[key, default: []].append((version, entry))
+          }
+          if type == .answer {
+            recent.append((values[6]?.stringValue.flatMap(Timestamp.parse) ?? 0, offset))
+            if recent.count >= 2 * LogIndex.recentLimit {
+              recent.sort { $0.time < $1.time }
+              recent.removeFirst(recent.count - LogIndex.recentLimit)
+            }
+          }
+        case .event:
+          let event = values[2]?.stringValue
+          if event == "guidelines_opened", let version = values[3]?.stringValue {
+            result.guidelinesOpened.insert(version)
+          } else if event == "slow_down_pause" || event == "gold_threshold_pause",
+            let seconds = values[9]?.objectValue?["seconds"]?.doubleValue,
+            let submitted = values[6]?.stringValue.flatMap(Timestamp.parse), let event
           {
-            versions[key] = [(first.version, earlier)]
+            result.lastPause = (event, submitted + seconds)
+          } else if event == "exam_result", let details = values[9]?.objectValue, details["passed"]?.boolValue == true,
+            let version = details["exam_version"]?.stringValue
+          {
+            result.examsPassed.insert(version)
           }
-          versions[key, default: []].append((version, entry))
-        }
-        if type == .answer {
-          result.recentAnswers.append(offset)
-          if result.recentAnswers.count >= 2 * LogIndex.recentLimit {
-            result.recentAnswers.removeFirst(result.recentAnswers.count - LogIndex.recentLimit)
-          }
-        }
-      case .event:
-        let event = values[2]?.stringValue
-        if event == "guidelines_opened", let version = values[3]?.stringValue {
-          result.guidelinesOpened.insert(version)
-        } else if event == "slow_down_pause" || event == "gold_threshold_pause",
-          let seconds = values[9]?.objectValue?["seconds"]?.doubleValue,
-          let submitted = values[6]?.stringValue.flatMap(Timestamp.parse), let event
-        {
-          result.lastPause = (event, submitted + seconds)
-        } else if event == "exam_result", let details = values[9]?.objectValue, details["passed"]?.boolValue == true,
-          let version = details["exam_version"]?.stringValue
-        {
-          result.examsPassed.insert(version)
         }
       }
     }
+    // The latest answers across the logs, oldest first (by time: the logs of two devices interleave).
+    recent.sort { $0.time < $1.time }
+    result.recentAnswers = recent.suffix(LogIndex.recentLimit).map(\.location)
     for (key, list) in versions {
       let (current, concurrent) = CurrentAnswer.resolve(list.map(\.version))
       result.latest[key] = list[current].entry
@@ -224,10 +305,19 @@ public enum LabelLogReader {
             task: key, annotator: annotator ?? "", recordIDs: ([current] + concurrent).map { list[$0].version.id }))
       }
     }
-    if result.recentAnswers.count > LogIndex.recentLimit {
-      result.recentAnswers.removeFirst(result.recentAnswers.count - LogIndex.recentLimit)
-    }
     return result
+  }
+
+  /// Reads the record at a `LogLocation` among `paths`.
+  public static func record(paths: [String], location: Int64) throws -> LabelRecord {
+    let (log, offset) = LogLocation.unpack(location)
+    guard log < paths.count else { throw SystemError("no such log", path: "", code: 0) }
+    return try record(path: paths[log], offset: offset)
+  }
+
+  /// Reads the records at `locations` among `paths`; records that cannot be read are left out.
+  public static func records(paths: [String], locations: [Int64]) -> [LabelRecord] {
+    locations.compactMap { try? record(paths: paths, location: $0) }
   }
 
   /// Reads the record whose line starts at `offset`.

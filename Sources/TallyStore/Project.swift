@@ -77,14 +77,53 @@ public struct Project: Sendable {
       labelsFolder: Path.join(folder, "labels"), warnings: warnings)
   }
 
-  /// Every annotator's log in the project.
+  /// Every label log in the project: each (annotator, device) log `labels/<annotator>/<device>.jsonl`, and the
+  /// single-file logs `labels/<annotator>.jsonl` written before devices (still read, never written). Names
+  /// starting with `.` (Tally's own working files) are not logs.
   public func logPaths() -> [String] {
-    Files.listDirectory(labelsFolder).filter { $0.hasSuffix(".jsonl") }.map { Path.join(labelsFolder, $0) }
+    var paths: [String] = []
+    for name in Files.listDirectory(labelsFolder) where !name.hasPrefix(".") {
+      let path = Path.join(labelsFolder, name)
+      if name.hasSuffix(".jsonl") {
+        paths.append(path)
+      } else if Files.isDirectory(path) {
+        for device in Files.listDirectory(path) where device.hasSuffix(".jsonl") && !device.hasPrefix(".") {
+          paths.append(Path.join(path, device))
+        }
+      }
+    }
+    return paths
   }
 
-  /// The log of one annotator.
-  public func logPath(for annotator: String) -> String {
+  /// The log one annotator writes on this device.
+  public func logPath(for annotator: String, device: String) -> String {
+    Path.join(Path.join(labelsFolder, LabelLogReader.safeFileName(annotator)), device + ".jsonl")
+  }
+
+  /// The single-file log of an annotator from before devices (read, never written).
+  public func legacyLogPath(for annotator: String) -> String {
     LabelLogReader.path(labelsFolder: labelsFolder, annotator: annotator)
+  }
+
+  /// Every log of one annotator: this device's first (created or not), then the others that exist.
+  public func logPaths(of annotator: String, device: String) -> [String] {
+    let own = logPath(for: annotator, device: device)
+    let folder = Path.join(labelsFolder, LabelLogReader.safeFileName(annotator))
+    let others = Files.listDirectory(folder).filter { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }
+      .map { Path.join(folder, $0) }.filter { $0 != own }
+    let legacy = legacyLogPath(for: annotator)
+    return [own] + (Files.exists(legacy) ? [legacy] : []) + others
+  }
+
+  /// The annotator a log belongs to, by where it is (`labels/<annotator>.jsonl` or
+  /// `labels/<annotator>/<device>.jsonl`), as its file-name form; and the device, for device logs.
+  public func owner(ofLog path: String) -> (annotatorFileName: String, device: String?)? {
+    let prefix = labelsFolder + "/"
+    guard path.hasPrefix(prefix) else { return nil }
+    let rest = path.dropFirst(prefix.count).split(separator: "/").map(String.init)
+    if rest.count == 1, rest[0].hasSuffix(".jsonl") { return (String(rest[0].dropLast(6)), nil) }
+    if rest.count == 2, rest[1].hasSuffix(".jsonl") { return (rest[0], String(rest[1].dropLast(6))) }
+    return nil
   }
 
   /// Makes sure the labels folder exists.

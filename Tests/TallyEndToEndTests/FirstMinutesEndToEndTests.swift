@@ -112,7 +112,7 @@ struct FirstMinutesEndToEndTests {
     try session.send("q")
     let exit = try session.waitFor("TALLY-EXIT=0")
     #expect(exit.contains("stored as identifiers: “very good” as very_good, “👍” as thumbs_up_sign"), "\(exit)")
-    let answers = labels(folder, "reviews.csv.tally/labels/qs.jsonl")
+    let answers = labels(folder, "reviews.csv.tally/labels/qs/e2e-machine.jsonl")
     #expect(answers.map { $0["task"] as? String } == ["r1", "r2"])
     #expect(answers.map { ($0["answers"] as? [String: Any])?["label"] as? String } == ["very_good", "thumbs_up_sign"])
     // The JSONL beside it is its own project, not this one.
@@ -137,10 +137,13 @@ struct FirstMinutesEndToEndTests {
     #expect(!(try session.capture().contains("Slow down")))
     try session.send("q")
     try session.waitFor("TALLY-EXIT=0")
-    let answers = labels(folder, "d.txt.tally/labels/fast.jsonl")
+    let answers = labels(folder, "d.txt.tally/labels/fast/e2e-machine.jsonl")
     #expect(answers.count == 8)
     #expect(answers.allSatisfy { ($0["flags"] as? [String])?.contains("too_fast") == true })
-    #expect(!records(folder, "d.txt.tally/labels/fast.jsonl").contains { $0["event"] as? String == "slow_down_pause" })
+    #expect(
+      !records(folder, "d.txt.tally/labels/fast/e2e-machine.jsonl").contains {
+        $0["event"] as? String == "slow_down_pause"
+      })
   }
 
   @Test func typedWordsNeverAnswer() throws {
@@ -165,23 +168,25 @@ struct FirstMinutesEndToEndTests {
     try session.type("1 2 3 the refund was late")
     try escape(session)
     Thread.sleep(forTimeInterval: 0.3)
-    #expect(labels(folder, "p/labels/typist.jsonl").isEmpty, "\(records(folder, "p/labels/typist.jsonl"))")
+    #expect(
+      labels(folder, "p/labels/typist/e2e-machine.jsonl").isEmpty,
+      "\(records(folder, "p/labels/typist/e2e-machine.jsonl"))")
     // Answer the first question; the second is free text: words typed there stay there.
     try session.type("1")
     try session.waitFor("characters")
     try session.type("a note with 1 2 3")
     try session.waitFor("a note with 1 2 3")
-    #expect(labels(folder, "p/labels/typist.jsonl").isEmpty)
+    #expect(labels(folder, "p/labels/typist/e2e-machine.jsonl").isEmpty)
     // Quitting now would lose them: asked first, and words at the question do nothing.
     try session.send("C-c")
     try session.waitFor("Quit?")
     try session.type("the refu")
     Thread.sleep(forTimeInterval: 0.3)
     #expect(try session.capture().contains("Quit?"))
-    #expect(labels(folder, "p/labels/typist.jsonl").isEmpty)
+    #expect(labels(folder, "p/labels/typist/e2e-machine.jsonl").isEmpty)
     try session.type("y")
     try session.waitFor("TALLY-EXIT=0")
-    #expect(labels(folder, "p/labels/typist.jsonl").isEmpty)
+    #expect(labels(folder, "p/labels/typist/e2e-machine.jsonl").isEmpty)
   }
 
   @Test func oneSessionPerAnnotator() throws {

@@ -123,7 +123,7 @@ struct LabelingEndToEndTests {
     #expect((byTask["t3"]?.first?["data"] as? [String: Any])?["lang"] as? String == "ja")
 
     // The log kept the superseded answer and the record that replaced it.
-    let log = try folder.read("project/labels/e2e.jsonl")
+    let log = try folder.read("project/labels/e2e/e2e-machine.jsonl")
     let records = log.split(separator: "\n").compactMap {
       try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
     }

@@ -39,7 +39,7 @@ struct QualityEndToEndTests {
   }
 
   func records(_ folder: TemporaryFolder, annotator: String = "qa") throws -> [[String: Any]] {
-    try folder.read("labels/\(annotator).jsonl").split(separator: "\n").compactMap {
+    try folder.read("labels/\(annotator)/e2e-machine.jsonl").split(separator: "\n").compactMap {
       try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
     }
   }

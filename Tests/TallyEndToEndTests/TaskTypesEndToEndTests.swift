@@ -74,7 +74,9 @@ struct TaskTypesEndToEndTests {
     #expect(label(1) == ["4-14 ORG Siemens AG", "21-25 PER 田中さん"])
     #expect(label(2) == ["0-5 LOC Tokyo", "10-15 LOC Osaka"])
 
-    let log = json(try folder.read("ents.jsonl.tally/labels/sp.jsonl")).filter { $0["task"] as? String == "s1" }
+    let log = json(try folder.read("ents.jsonl.tally/labels/sp/e2e-machine.jsonl")).filter {
+      $0["task"] as? String == "s1"
+    }
     #expect(log.count == 2)
     #expect(log.last?["supersedes"] as? String == log.first?["id"] as? String)
 
@@ -173,7 +175,7 @@ struct TaskTypesEndToEndTests {
     #expect(answers(1) == ["overall": "both_bad", "correctness": "tie"])
     #expect(answers(2) == ["overall": right[2], "overall_strength": "slightly", "correctness": left[2]])
     #expect(rows.map { $0["shown_left"] as? String } == left)
-    let log = json(try folder.read("project/labels/judge.jsonl")).filter { $0["task"] as? String == "p2" }
+    let log = json(try folder.read("project/labels/judge/e2e-machine.jsonl")).filter { $0["task"] as? String == "p2" }
     #expect(log.count == 2)
     #expect(log.last?["supersedes"] as? String == log.first?["id"] as? String)
   }

@@ -28,6 +28,21 @@ final class TmuxSession {
 
   static var tmuxAvailable: Bool { (try? run(["tmux", "-V"]))?.status == 0 }
 
+  /// The device id every command run by the tests has (unless a test gives a machine its own
+  /// `XDG_CONFIG_HOME`): logs the binary writes are `labels/<annotator>/e2e-machine.jsonl`.
+  static let device = "e2e-machine"
+
+  /// The Tally home (`XDG_CONFIG_HOME`) of that device.
+  static let home: String = machineHome(device)
+
+  /// A Tally home for a simulated machine with the given device id.
+  static func machineHome(_ device: String) -> String {
+    let base = NSTemporaryDirectory() + "tally-e2e-homes-\(getpid())/" + device
+    try? FileManager.default.createDirectory(atPath: base + "/tally", withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: base + "/tally/device", contents: Data((device + "\n").utf8))
+    return base
+  }
+
   init(command: String, directory: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:])
     throws
   {
@@ -35,7 +50,8 @@ final class TmuxSession {
     self.width = width
     self.height = height
     var env = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
-    for (k, v) in environment { env += " \(k)=\(v)" }
+    if environment["XDG_CONFIG_HOME"] == nil { env += " XDG_CONFIG_HOME='\(Self.home)'" }
+    for (k, v) in environment { env += " \(k)='\(v)'" }
     let shell = "cd '\(directory)' && env \(env) \(command); printf '\\r\\nTALLY-EXIT=%s\\r\\n' $?; sleep 30"
     let result = try Self.run([
       "tmux", "-L", Self.socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell,
@@ -110,7 +126,7 @@ final class TmuxSession {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    var command = ["/usr/bin/env"] + arguments
+    var command = ["/usr/bin/env", "XDG_CONFIG_HOME=" + home] + arguments
     if let directory {
       // env has no chdir option everywhere: go through sh.
       command = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + arguments

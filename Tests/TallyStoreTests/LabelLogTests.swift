@@ -39,8 +39,60 @@ func record(_ id: String, task: String, answer: String, at time: Double, superse
     let (records, problems) = try LabelLogReader.readAll(path: path)
     #expect(problems.isEmpty)
     #expect(records.map(\.id) == ["r1", "r2"])
-    #expect(records[1] == record("r2", task: "t2", answer: "b", at: 1001))
+    // As given, plus the chain: the first record's prev is the genesis, the second's the hash of line 1.
+    var expected = record("r2", task: "t2", answer: "b", at: 1001)
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+    expected.prev = LogChain.hash(lines[0])
+    #expect(records[1] == expected)
+    #expect(records[0].prev == LogChain.genesis)
     #expect(try LabelLogReader.record(path: path, offset: second).id == "r2")
+  }
+
+  @Test func theChainFollowsTheLastRecordLinePastATornOne() throws {
+    let scratch = Scratch()
+    let path = scratch.file("ann.jsonl")
+    try LabelLogWriter(path: path).append(record("r1", task: "t1", answer: "a", at: 1000))
+    // A crash cut the next write short.
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data(#"{"v":1,"id":"r2","ty"#.utf8))
+    try handle.close()
+    try LabelLogWriter(path: path).append(record("r3", task: "t3", answer: "c", at: 1002))
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+    #expect(lines.count == 3)
+    let (records, _) = try LabelLogReader.readAll(path: path)
+    #expect(records.map(\.id) == ["r1", "r3"])
+    #expect(records[1].prev == LogChain.hash(lines[0]))
+  }
+
+  @Test func signedRecordsVerifyWithTheirKeyAndNoOther() throws {
+    let scratch = Scratch()
+    let path = scratch.file("ann.jsonl")
+    let writer = try LabelLogWriter(path: path)
+    let key = (0..<32).map { UInt8($0) }
+    writer.signingKey = key
+    try writer.append(record("r1", task: "t1", answer: "a", at: 1000))
+    let line = Array(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0].utf8)
+    let (signed, signature) = try #require(LogChain.splitSignature(line))
+    let publicKey = try #require(SigningKeys.publicKey(of: key).flatMap(Base64.decode))
+    #expect(LogChain.verify(signed, signature: signature, publicKey: publicKey))
+    // An edit anywhere in the signed part fails.
+    var edited = signed
+    edited[edited.count / 2] ^= 1
+    #expect(!LogChain.verify(edited, signature: signature, publicKey: publicKey))
+    let other = try #require(SigningKeys.publicKey(of: [UInt8](repeating: 7, count: 32)).flatMap(Base64.decode))
+    #expect(!LogChain.verify(signed, signature: signature, publicKey: other))
+    #expect(try LabelLogReader.readAll(path: path).records.first?.sig == signature)
+  }
+
+  @Test func base64RoundTrips() {
+    for n in 0..<40 {
+      let bytes = (0..<n).map { UInt8(($0 * 37 + n) & 0xFF) }
+      #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+    }
+    #expect(Base64.encode(Array("Man".utf8)) == "TWFu")
+    #expect(Base64.encode(Array("Ma".utf8)) == "TWE=")
+    #expect(Base64.decode("not base64!") == nil)
   }
 
   @Test func aSupersedingRecordIsTheLatestAndNothingIsRewritten() throws {
