@@ -10,7 +10,8 @@ public struct TallyCommand: ParsableCommand {
     version: version,
     subcommands: [
       LabelCommand.self, TrainCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self,
-      QualityCommand.self, AggregateCommand.self, AgreementCommand.self, ReportCommand.self,
+      QualityCommand.self, AggregateCommand.self, AgreementCommand.self, ReportCommand.self, VerifyCommand.self,
+      KeyCommand.self,
       StressCommand.self,
     ]
   )
