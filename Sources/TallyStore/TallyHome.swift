@@ -29,7 +29,12 @@ public enum TallyHome {
     let path = Path.join(folder, "device")
     if let text = try? Files.readText(path) {
       let id = text.trimmingCharacters(in: " \n\r\t")
-      if isValidDevice(id) { return id }
+      guard isValidDevice(id) else {
+        throw SystemError(
+          "this machine's device id `\(id)` is not usable (lower-case letters, digits and `-` only); fix or remove the "
+            + "file (a new id is made)", path: path, code: EINVAL)
+      }
+      return id
     }
     try Files.makeDirectory(folder)
     var host = [CChar](repeating: 0, count: 256)

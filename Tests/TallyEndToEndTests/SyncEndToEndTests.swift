@@ -1,0 +1,153 @@
+import Foundation
+import TallyJSON
+import Testing
+
+/// Three machines (three working copies of one bare git repository on this machine, each with its own Tally
+/// home and so its own device id) label by keys in tmux, the same annotator on two of them, and sync in
+/// different orders, one sync killed on the way. Nothing is faked: real git, the real binary.
+@Suite(.serialized, .enabled(if: TmuxSession.tmuxAvailable))
+struct SyncEndToEndTests {
+  static let yaml = """
+    name: team
+    data: data.jsonl
+    questions:
+      - name: sentiment
+        options: [pos, neg]
+
+    """
+  static let data =
+    ["one", "two", "three", "four"].enumerated().map {
+      #"{"id":"t\#($0.offset + 1)","text":"\#($0.element) says hello"}"#
+    }
+    .joined(separator: "\n") + "\n"
+
+  struct Machine {
+    let folder: String  // the working copy (the project folder)
+    let home: String
+  }
+
+  func run(_ arguments: [String], in directory: String, home: String? = nil) throws -> (status: Int32, output: String) {
+    let env = home.map { ["/usr/bin/env", "XDG_CONFIG_HOME=" + $0] } ?? []
+    return try TmuxSession.run(env + arguments, directory: directory)
+  }
+
+  func tally(_ arguments: [String], on machine: Machine) throws -> (status: Int32, output: String) {
+    try run([TmuxSession.tallyBinary] + arguments, in: machine.folder, home: machine.home)
+  }
+
+  /// Labels the queue from the start with `keys` (one per task), then quits.
+  func label(_ annotator: String, keys: [String], on machine: Machine) throws {
+    let session = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label . --annotator \(annotator)", directory: machine.folder,
+      environment: ["XDG_CONFIG_HOME": machine.home])
+    for (i, key) in keys.enumerated() {
+      try session.waitFor("\(["one", "two", "three", "four"][i]) says hello")
+      try session.send(key)
+    }
+    if keys.count == 4 { try session.waitFor("End of the queue") } else { try session.waitFor("says hello") }
+    try session.send("q")
+    try session.waitFor("TALLY-EXIT=0")
+  }
+
+  func export(_ machine: Machine) throws -> [String] {
+    let result = try tally(["export", ".", "--format", "jsonl"], on: machine)
+    #expect(result.status == 0, "\(result.output)")
+    return result.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("{") }.sorted()
+  }
+
+  /// Every record id in the copy's logs (with repeats, if there were any).
+  func recordIDs(_ machine: Machine) throws -> [String] {
+    let labels = machine.folder + "/labels"
+    var ids: [String] = []
+    let enumerator = FileManager.default.enumerator(atPath: labels)
+    while let file = enumerator?.nextObject() as? String {
+      guard file.hasSuffix(".jsonl") else { continue }
+      let text = try String(contentsOfFile: labels + "/" + file, encoding: .utf8)
+      for line in text.split(separator: "\n") {
+        if let id = (try? JSONParser.parse(line.utf8))?.objectValue?["id"]?.stringValue { ids.append(id) }
+      }
+    }
+    return ids.sorted()
+  }
+
+  func commits(_ machine: Machine) throws -> String {
+    try run(["git", "rev-list", "--count", "HEAD"], in: machine.folder).output
+  }
+
+  @Test func threeMachinesSyncInAnyOrderAndEndWithTheSameRecordsOnce() throws {
+    let folder = try TemporaryFolder()
+    let root = folder.path
+    #expect(try run(["git", "init", "--quiet", "--bare", "remote.git"], in: root).status == 0)
+    try folder.write("a/tally.yaml", Self.yaml)
+    try folder.write("a/data.jsonl", Self.data)
+    let a = Machine(folder: root + "/a", home: TmuxSession.machineHome("laptop-a"))
+    let b = Machine(folder: root + "/b", home: TmuxSession.machineHome("laptop-b"))
+    let c = Machine(folder: root + "/c", home: TmuxSession.machineHome("box-c"))
+
+    // Machine A makes the repository and its remote; B and C clone it.
+    let first = try tally(["sync", ".", "--remote", root + "/remote.git"], on: a)
+    #expect(first.status == 0, "\(first.output)")
+    #expect(
+      first.output.contains("made a git repository here with the project's files: .gitignore, tally.yaml, data.jsonl"))
+    for name in ["b", "c"] {
+      let clone = try run(["git", "clone", "--quiet", root + "/remote.git", name], in: root)
+      #expect(clone.status == 0, "\(clone.output)")
+    }
+
+    // ana labels everything on A and, before any sync, t1 again on B; bob labels everything on C.
+    try label("ana", keys: ["1", "2", "1", "2"], on: a)
+    try label("ana", keys: ["2"], on: b)
+    try label("bob", keys: ["1", "1", "2", "2"], on: c)
+    #expect(FileManager.default.fileExists(atPath: b.folder + "/labels/ana/laptop-b.jsonl"))
+
+    // A sync on B killed on the way, then syncs in an order that is not the labeling order.
+    let killed = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) sync .", directory: b.folder, environment: ["XDG_CONFIG_HOME": b.home])
+    try killed.killProgram()
+    var outputs: [String] = []
+    for machine in [c, b, a, c, b] {
+      let result = try tally(["sync", "."], on: machine)
+      #expect(result.status == 0, "\(result.output)")
+      outputs.append(result.output)
+    }
+    #expect(outputs[0].contains("out: 4 records (bob 4)"), "\(outputs[0])")
+    #expect(outputs[2].contains("out: 4 records (ana 4)") && outputs[2].contains("in: 5 records (ana 1, bob 4)"))
+    // The same annotator answered t1 on two machines: both kept, the later stands, and sync says so.
+    #expect(outputs[2].contains("ana has 2 current answers to task `t1`"), "\(outputs[2])")
+
+    // Every copy holds every record exactly once and exports the same answers.
+    let ids = try recordIDs(a)
+    #expect(ids.count == 9 && Set(ids).count == 9)
+    #expect(try recordIDs(b) == ids && recordIDs(c) == ids)
+    let exported = try export(a)
+    #expect(exported.count == 8)
+    #expect(try export(b) == exported && export(c) == exported)
+    let anaT1 = exported.first { $0.contains(#""id":"t1","annotator":"ana""#) } ?? ""
+    #expect(anaT1.contains(#""sentiment":"neg""#), "\(anaT1)")  // B's answer, the later one
+    for machine in [a, b, c] { #expect(try tally(["verify", "."], on: machine).status == 0) }
+
+    // A second round changes nothing and makes no commit.
+    for machine in [a, b, c] {
+      let before = try commits(machine)
+      let again = try tally(["sync", "."], on: machine)
+      #expect(again.output.contains("nothing new"), "\(again.output)")
+      #expect(try commits(machine) == before)
+    }
+    // Only the devices' own logs were ever committed.
+    let tracked = try run(["git", "ls-files"], in: a.folder).output.split(separator: "\n").map(String.init).sorted()
+    #expect(
+      tracked == [
+        ".gitignore", "data.jsonl", "labels/ana/laptop-a.jsonl", "labels/ana/laptop-b.jsonl", "labels/bob/box-c.jsonl",
+        "tally.yaml",
+      ])
+  }
+
+  @Test func aProjectOutsideGitSaysHowToStart() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("p/tally.yaml", Self.yaml)
+    try folder.write("p/data.jsonl", Self.data)
+    let result = try tally(["sync", "p"], on: Machine(folder: folder.path, home: TmuxSession.home))
+    #expect(result.status == 1)
+    #expect(result.output.contains("is not in a git repository") && result.output.contains("--remote URL"))
+  }
+}
