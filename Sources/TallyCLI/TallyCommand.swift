@@ -11,7 +11,7 @@ public struct TallyCommand: ParsableCommand {
     subcommands: [
       LabelCommand.self, TrainCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self,
       QualityCommand.self, AggregateCommand.self, AgreementCommand.self, ReportCommand.self, VerifyCommand.self,
-      KeyCommand.self, SyncCommand.self,
+      KeyCommand.self, SyncCommand.self, BundleCommand.self, MergeCommand.self,
       StressCommand.self,
     ]
   )

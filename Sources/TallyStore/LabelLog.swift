@@ -107,6 +107,13 @@ public final class LabelLogWriter {
     return try writeLocked(line)
   }
 
+  /// Appends record lines exactly as given (merging another machine's records: their bytes are what their
+  /// chain and signatures cover), fsync'd once.
+  public func appendRaw(_ lines: [[UInt8]]) throws(SystemError) {
+    guard !lines.isEmpty else { return }
+    try write(Array(lines.map { $0 + [0x0A] }.joined()))
+  }
+
   @discardableResult
   private func write(_ bytes: [UInt8]) throws(SystemError) -> Int64 {
     guard system.flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock label log", path: path, code: errno) }

@@ -142,6 +142,52 @@ struct SyncEndToEndTests {
       ])
   }
 
+  @Test func bundlesCarryLabelsToAMachineWithNoNetworkInAnyOrder() throws {
+    let folder = try TemporaryFolder()
+    for name in ["field", "office1", "office2"] {
+      try folder.write("\(name)/tally.yaml", Self.yaml)
+      try folder.write("\(name)/data.jsonl", Self.data)
+    }
+    let field = Machine(folder: folder.path + "/field", home: TmuxSession.machineHome("field-box"))
+    try label("ana", keys: ["1", "2"], on: field)
+    #expect(try tally(["bundle", ".", "--out", "../first.bundle"], on: field).output.contains("2 records"))
+    // The rest of the queue later, and a bundle of what is new since the first.
+    let session = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label . --annotator ana", directory: field.folder,
+      environment: ["XDG_CONFIG_HOME": field.home])
+    try session.waitFor("three says hello")
+    try session.send("1")
+    try session.waitFor("four says hello")
+    try session.send("1")
+    try session.waitFor("End of the queue")
+    try session.send("q")
+    try session.waitFor("TALLY-EXIT=0")
+    let second = try tally(["bundle", ".", "--out", "../second.bundle", "--since", "../first.bundle"], on: field)
+    #expect(second.output.contains("2 records from 1 logs (new since ../first.bundle)"), "\(second.output)")
+    // The bundle file is never written over without --force.
+    #expect(try tally(["bundle", ".", "--out", "../second.bundle"], on: field).status == 2)
+
+    let office1 = Machine(folder: folder.path + "/office1", home: TmuxSession.home)
+    let office2 = Machine(folder: folder.path + "/office2", home: TmuxSession.home)
+    let later = try tally(["merge", ".", "../second.bundle"], on: office1)
+    #expect(later.output.contains("2 records held until the records before them arrive"), "\(later.output)")
+    #expect(try tally(["merge", ".", "../first.bundle"], on: office1).output.contains("added 4 records"))
+    #expect(try tally(["merge", ".", "../first.bundle", "../second.bundle"], on: office2).output.contains("added 4"))
+    for machine in [office1, office2] {
+      #expect(
+        try tally(["merge", ".", "../second.bundle", "../first.bundle"], on: machine).output.contains("nothing new"))
+    }
+    let expected = try export(field)
+    #expect(expected.count == 4)
+    #expect(try export(office1) == expected && export(office2) == expected)
+    #expect(try tally(["verify", "."], on: office1).status == 0)
+    // A bundle cut short in the copy is refused whole.
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/first.bundle"))
+    try bytes.prefix(bytes.count - 10).write(to: URL(fileURLWithPath: folder.path + "/cut.bundle"))
+    let cut = try tally(["merge", ".", "../cut.bundle"], on: office2)
+    #expect(cut.status == 1 && cut.output.contains("is cut short"), "\(cut.output)")
+  }
+
   @Test func aProjectOutsideGitSaysHowToStart() throws {
     let folder = try TemporaryFolder()
     try folder.write("p/tally.yaml", Self.yaml)
