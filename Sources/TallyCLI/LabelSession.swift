@@ -168,6 +168,12 @@ public final class LabelEngine {
   /// Queue positions of data records that cannot be labeled, in order, once the background scan found them.
   var unusablePositions: [Int] = []
   var guidelinesSeen: Bool
+  /// With `assignment:`: who labels what, and what this machine knows the others did (refreshed when the logs
+  /// change, e.g. after a sync), so a task that has its answers meanwhile is passed over.
+  var assignment: AssignmentConfig?
+  var progress = TeamProgress()
+  var progressStamp: [Int64] = []
+  var progressCheckedAt = 0.0
 
   /// Opens the data (indexing it) and the annotator's log (reading it back). With a `phase`, the tasks are
   /// the project's training or exam set instead, every one with a known answer, and nothing is a label.
@@ -205,12 +211,6 @@ public final class LabelEngine {
     goldItems = gold?.items ?? []
     practiceAnswers = Dictionary(practice?.items.map { ($0.task.id, $0.answer) } ?? [], uniquingKeysWith: { a, _ in a })
     setProblems = (gold?.problems ?? []) + (practice?.problems ?? [])
-    let order = practice == nil ? project.config.order : .file
-    queue = GoldPlacement.mix(
-      order.permutation(count: dataset.count), goldCount: goldItems.count, rate: quality.goldRate,
-      seed: project.config.seed, annotator: annotator)
-    let mixed = queue
-    goldPositions = goldItems.isEmpty ? [] : mixed.indices.filter { mixed[$0] < 0 }
     do {
       try project.prepareLabelsFolder()
     } catch {
@@ -230,6 +230,35 @@ public final class LabelEngine {
     let index = try LabelLogReader.index(paths: logPaths, annotator: annotator)
     writer = try LabelLogWriter(path: logPath)
     writer.signingKey = key
+    // The queue: every data task, or with `assignment:` this annotator's share (plus what they already did),
+    // gold tasks mixed in for everyone.
+    let order = practice == nil ? project.config.order : .file
+    var permutation = order.permutation(count: dataset.count)
+    if phase == nil, let assignment = project.config.assignment {
+      guard assignment.annotators.contains(annotator) else {
+        throw EngineError(
+          "\(annotator) is not one of this project's annotators (assignment: \(assignment.annotators.joined(separator: ", ")))"
+            + "\n  fix: add them to `annotators:` under `assignment:` in \(Path.quoted(Path.display(project.configPath)))",
+          code: 2)
+      }
+      let progress = TeamProgress.load(project: project)
+      var mine = [Bool](repeating: false, count: dataset.count)
+      let seed = project.config.seed
+      dataset.forEachTaskID(in: 0..<dataset.count) { i, id in
+        guard let id else { return }
+        mine[i] =
+          index.latest[TaskKey(id)] != nil
+          || progress.isAssigned(id, to: annotator, config: assignment, seed: seed)
+      }
+      permutation = permutation.filter { mine[Int($0)] }
+      self.assignment = assignment
+      self.progress = progress
+    }
+    queue = GoldPlacement.mix(
+      permutation, goldCount: goldItems.count, rate: quality.goldRate, seed: project.config.seed,
+      annotator: annotator)
+    let mixed = queue
+    goldPositions = goldItems.isEmpty ? [] : mixed.indices.filter { mixed[$0] < 0 }
     // mapValues keeps the hash table as it is: no re-hashing of a million ids.
     let handled =
       phase == nil ? index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) } : [:]
@@ -354,8 +383,9 @@ public final class LabelEngine {
     let total = queue.count
     var position = max(0, from)
     // Look at a few tasks one by one; past that, learn which records are handled in one pass.
+    refreshProgress()
     while position < total && position < from + 32 && handledRecords == nil {
-      if let key = handledKey(at: position), state.handled[key] == nil {
+      if let key = handledKey(at: position), state.handled[key] == nil, !passedOver(key) {
         let loaded = loadTask(at: position)
         if loaded.problem == nil { return loaded }
       }
@@ -366,7 +396,7 @@ public final class LabelEngine {
       let entry = queue[position]
       if let g = GoldPlacement.goldIndex(entry) {
         if state.handled[TaskKey(goldItems[g].task.id, gold: true)] == nil { return loadTask(at: position) }
-      } else if !handled[Int(entry)] {
+      } else if !handled[Int(entry)], !passedOver(dataset.taskID(at: Int(entry)).map { TaskKey($0) }) {
         let loaded = loadTask(at: position)
         if loaded.problem == nil { return loaded }
         handledRecords?[Int(entry)] = true  // unreadable: never "next"
@@ -374,6 +404,24 @@ public final class LabelEngine {
       position += 1
     }
     return .end(total: total)
+  }
+
+  /// A data task the others have meanwhile given all the answers it needs (assignment only).
+  func passedOver(_ key: TaskKey?) -> Bool {
+    guard let assignment, let key, !key.gold else { return false }
+    return !progress.isAssigned(
+      key.id, to: state.session.annotator, config: assignment, seed: project.config.seed)
+  }
+
+  /// Rereads what the team did when a log changed (a sync brought records in), at most every few seconds.
+  func refreshProgress() {
+    guard assignment != nil, Clock.now() - progressCheckedAt > 3 else { return }
+    progressCheckedAt = Clock.now()
+    let stamp = project.logPaths().sorted().map { ProjectFiles.size($0) ?? -1 }
+    if stamp != progressStamp {
+      if !progressStamp.isEmpty { progress = TeamProgress.load(project: project) }
+      progressStamp = stamp
+    }
   }
 
   /// The first task at or after `from` whose latest record is a skip.

@@ -1,4 +1,5 @@
 import Foundation
+import TallyCore
 import TallyJSON
 import Testing
 
@@ -195,5 +196,45 @@ struct SyncEndToEndTests {
     let result = try tally(["sync", "p"], on: Machine(folder: folder.path, home: TmuxSession.home))
     #expect(result.status == 1)
     #expect(result.output.contains("is not in a git repository") && result.output.contains("--remote URL"))
+  }
+}
+
+extension SyncEndToEndTests {
+  @Test func assignedWorkIsAnAnnotatorsQueueAndStatusCountsIt() throws {
+    let folder = try TemporaryFolder()
+    let texts = (1...12).map { "item \($0) text" }
+    try folder.write(
+      "p/tally.yaml",
+      "name: shared\ndata: data.jsonl\nseed: 5\nassignment:\n  annotators: [ana, ben, cy]\n  overlap: 2\n"
+        + "questions:\n  - name: sentiment\n    options: [pos, neg]\n")
+    try folder.write(
+      "p/data.jsonl",
+      texts.enumerated().map { #"{"id":"t\#($0.offset + 1)","text":"\#($0.element)"}"# }
+        .joined(separator: "\n") + "\n")
+    let mine = (1...12).filter {
+      Array(Assignment.ranking(task: "t\($0)", annotators: ["ana", "ben", "cy"], seed: 5).prefix(2)).contains("ana")
+    }
+    let machine = Machine(folder: folder.path + "/p", home: TmuxSession.home)
+    let session = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label . --annotator ana", directory: machine.folder)
+    // ana's queue is her share only: her tasks, in data order, and the count says so.
+    let first = try session.waitFor("item \(mine[0]) text")
+    #expect(first.contains("0/\(mine.count) done"), "\(first)")
+    for n in mine.indices {
+      try session.waitFor("item \(mine[n]) text")
+      try session.send("1")
+    }
+    try session.waitFor("End of the queue")
+    try session.send("q")
+    try session.waitFor("TALLY-EXIT=0")
+    let status = try tally(["status", "."], on: machine)
+    #expect(status.status == 0, "\(status.output)")
+    #expect(status.output.contains("12 tasks, each for 2 of 3 annotators"), "\(status.output)")
+    let anaRow = status.output.split(separator: "\n").first { $0.hasPrefix("ana") }.map(String.init) ?? ""
+    #expect(anaRow.split(separator: " ") == ["ana", "\(mine.count)", "\(mine.count)", "0"], "\(status.output)")
+    #expect(status.output.contains("12 tasks waiting for answers"))
+    // Someone outside the list is refused with the fix.
+    let outsider = try tally(["label", ".", "--annotator", "zed"], on: machine)
+    #expect(outsider.status == 2 && outsider.output.contains("not one of this project's annotators"))
   }
 }
