@@ -238,3 +238,69 @@ extension SyncEndToEndTests {
     #expect(outsider.status == 2 && outsider.output.contains("not one of this project's annotators"))
   }
 }
+
+extension SyncEndToEndTests {
+  @Test func aRunningSessionPassesOverATaskASyncShowsIsDone() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "p/tally.yaml",
+      "name: shared\ndata: data.jsonl\nseed: 2\nassignment:\n  annotators: [ana, ben]\n  overlap: 1\n"
+        + "questions:\n  - name: sentiment\n    options: [pos, neg]\n")
+    try folder.write(
+      "p/data.jsonl", (1...10).map { #"{"id":"t\#($0)","text":"item \#($0) text"}"# }.joined(separator: "\n") + "\n")
+    let mine = (1...10).filter { Assignment.ranking(task: "t\($0)", annotators: ["ana", "ben"], seed: 2)[0] == "ana" }
+    try #require(mine.count >= 3)
+    let machine = Machine(folder: folder.path + "/p", home: TmuxSession.home)
+    let session = try TmuxSession(
+      command: "\(TmuxSession.tallyBinary) label . --annotator ana", directory: machine.folder)
+    try session.waitFor("item \(mine[0]) text")
+    // Meanwhile a sync brings in ben's answer to ana's third task.
+    let record =
+      #"{"v":1,"id":"ben-1","type":"answer","task":"t\#(mine[2])","annotator":"ben","answers":{"sentiment":"neg"},"submitted_at":"2026-12-03T10:00:00.000Z","tool":"t"}"#
+    try folder.write("p/labels/ben/other-box.jsonl", record + "\n")
+    Thread.sleep(forTimeInterval: 3.5)
+    try session.send("1")
+    try session.waitFor("item \(mine[1]) text")
+    try session.send("1")
+    // The next task drawn is not the one ben did.
+    let next = try session.waitFor(mine.count > 3 ? "item \(mine[3]) text" : "End of the queue")
+    #expect(!next.contains("item \(mine[2]) text"))
+    try session.send("q")
+    try session.waitFor("TALLY-EXIT=0")
+  }
+
+  @Test func aSignedAnnotatorsRecordsVerifyAndAForgeryDoesNot() throws {
+    let folder = try TemporaryFolder()
+    let home = TmuxSession.machineHome("signer-\(UUID().uuidString.prefix(6).lowercased())")
+    let machine = Machine(folder: folder.path + "/p", home: home)
+    try folder.write("p/data.jsonl", Self.data)
+    try folder.write("p/tally.yaml", Self.yaml)
+    let made = try tally(["key", "--annotator", "ana"], on: Machine(folder: folder.path, home: home))
+    #expect(made.status == 0, "\(made.output)")
+    let keyLine = made.output.split(separator: "\n").first { $0.hasPrefix("  ana: ") }.map(String.init) ?? ""
+    #expect(!keyLine.isEmpty, "\(made.output)")
+    // A second `tally key` never replaces the key.
+    #expect(try tally(["key", "--annotator", "ana"], on: machine).status == 2)
+    try folder.write("p/tally.yaml", Self.yaml + "signing_keys:\n" + keyLine + "\n")
+    try label("ana", keys: ["1", "2", "1", "2"], on: machine)
+    let verified = try tally(["verify", "."], on: machine)
+    #expect(verified.status == 0 && verified.output.contains("4 signed"), "\(verified.output)")
+    // Another machine without ana's key cannot label as ana...
+    let other = Machine(folder: machine.folder, home: TmuxSession.machineHome("keyless"))
+    let refused = try tally(["label", ".", "--annotator", "ana"], on: other)
+    #expect(refused.status == 2 && refused.output.contains("lists a signing key for ana"), "\(refused.output)")
+    // ...and a record written in her name by hand fails verify, named by file and line.
+    let log =
+      "p/labels/ana/"
+      + (try String(contentsOfFile: home + "/tally/device", encoding: .utf8))
+      .trimmingCharacters(in: .whitespacesAndNewlines) + ".jsonl"
+    try folder.write(
+      "p/labels/ana/forged.jsonl",
+      #"{"v":1,"id":"f1","type":"answer","task":"t1","annotator":"ana","answers":{"sentiment":"neg"},"submitted_at":"2026-12-03T10:00:00.000Z","tool":"t","prev":"\#(String(repeating: "0", count: 64))"}"#
+        + "\n")
+    let forged = try tally(["verify", "."], on: machine)
+    #expect(forged.status == 1)
+    #expect(forged.output.contains("labels/ana/forged.jsonl:1: error: not signed"), "\(forged.output)")
+    #expect(FileManager.default.fileExists(atPath: folder.path + "/" + log))
+  }
+}
