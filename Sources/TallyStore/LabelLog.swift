@@ -238,65 +238,84 @@ public enum LabelLogReader {
     // case, needs no more than its offset).
     var versions: [TaskKey: [(version: RecordVersion, entry: LogEntry)]] = [:]
     var recent: [(time: Double, location: Int64)] = []
+    let fieldKeys = JSONKeys(keys)
     for (log, path) in paths.enumerated() {
       let reader = open(path, O_RDONLY | O_CLOEXEC)
       defer { if reader >= 0 { close(reader) } }
       let shown = paths.count > 1 ? Path.display(path) + ": " : ""
       try forEachLine(path: path) { fileOffset, lineNumber, line, complete in
         let offset = LogLocation.pack(log: log, offset: fileOffset)
-        // topLevelValues validates the whole line, so a line it accepts is complete JSON.
-        let values = try? JSONParser.fields(keys, in: line)
-        guard let values, let type = values[0]?.stringValue.flatMap(RecordType.init(rawValue:)) else {
+        // The fields are read in place (no String per field): a million-record log is the resume's cost.
+        let read: Bool? = try? JSONParser.withFieldViews(fieldKeys, in: line) { values -> Bool in
+          func text(_ i: Int) -> String? { values[i].bytes.map { String(decoding: $0, as: UTF8.self) } }
+          func equals(_ i: Int, _ word: StaticString) -> Bool {
+            guard let bytes = values[i].bytes, bytes.count == word.utf8CodeUnitCount, let base = bytes.baseAddress
+            else { return false }
+            return memcmp(base, word.utf8Start, bytes.count) == 0
+          }
+          let type: RecordType
+          if equals(0, "answer") {
+            type = .answer
+          } else if equals(0, "skip") {
+            type = .skip
+          } else if equals(0, "event") {
+            type = .event
+          } else {
+            return false
+          }
+          guard values[4].bytes != nil, let owner = values[5].bytes, let submitted = values[6].bytes else {
+            result.problems.append(
+              DataProblem(line: lineNumber, reason: shown + "record without id, annotator or submitted_at skipped"))
+            return true
+          }
+          if let annotator, !owner.elementsEqual(annotator.utf8) { return true }
+          result.records += 1
+          switch type {
+          case .answer, .skip:
+            guard let task = text(1) else {
+              result.problems.append(DataProblem(line: lineNumber, reason: shown + "record without a task skipped"))
+              return true
+            }
+            if case .absent = values[8] {} else { return true }  // training or exam: not a label
+            var gold = false
+            if case .value(.bool(true)) = values[7] { gold = true }
+            let key = TaskKey(task, gold: gold)
+            let entry = LogEntry(offset: offset, type: type)
+            let time = Timestamp.parse(bytes: submitted) ?? 0
+            if let earlier = result.latest.updateValue(entry, forKey: key) {
+              let version = RecordVersion(id: text(4) ?? "", supersedes: text(10), submittedAt: time)
+              if versions[key] == nil, let first = try? Self.record(paths: paths, location: earlier.offset) {
+                versions[key] = [(first.version, earlier)]
+              }
+              versions[key, default: []].append((version, entry))
+            }
+            if type == .answer {
+              recent.append((time, offset))
+              if recent.count >= 2 * LogIndex.recentLimit {
+                recent.sort { $0.time < $1.time }
+                recent.removeFirst(recent.count - LogIndex.recentLimit)
+              }
+            }
+          case .event:
+            let event = text(2)
+            let details = values[9].jsonValue?.objectValue
+            if event == "guidelines_opened", let version = text(3) {
+              result.guidelinesOpened.insert(version)
+            } else if event == "slow_down_pause" || event == "gold_threshold_pause",
+              let seconds = details?["seconds"]?.doubleValue, let at = Timestamp.parse(bytes: submitted), let event
+            {
+              result.lastPause = (event, at + seconds)
+            } else if event == "exam_result", let details, details["passed"]?.boolValue == true,
+              let version = details["exam_version"]?.stringValue
+            {
+              result.examsPassed.insert(version)
+            }
+          }
+          return true
+        }
+        if read != true {
           let what = complete ? "unreadable record skipped" : "torn last line skipped (the write was cut off)"
           result.problems.append(DataProblem(line: lineNumber, reason: shown + what))
-          return
-        }
-        guard values[4]?.stringValue != nil, let owner = values[5]?.stringValue, values[6]?.stringValue != nil else {
-          result.problems.append(
-            DataProblem(line: lineNumber, reason: shown + "record without id, annotator or submitted_at skipped"))
-          return
-        }
-        if let annotator, owner != annotator { return }
-        result.records += 1
-        switch type {
-        case .answer, .skip:
-          guard let task = values[1]?.stringValue else {
-            result.problems.append(DataProblem(line: lineNumber, reason: shown + "record without a task skipped"))
-            return
-          }
-          if values[8] != nil { return }  // training or exam: not a label
-          let key = TaskKey(task, gold: values[7]?.boolValue == true)
-          let entry = LogEntry(offset: offset, type: type)
-          if let earlier = result.latest.updateValue(entry, forKey: key) {
-            let version = RecordVersion(
-              id: values[4]?.stringValue ?? "", supersedes: values[10]?.stringValue,
-              submittedAt: values[6]?.stringValue.flatMap(Timestamp.parse) ?? 0)
-            if versions[key] == nil, let first = try? Self.record(paths: paths, location: earlier.offset) {
-              versions[key] = [(first.version, earlier)]
-            }
-            versions[key, default: []].append((version, entry))
-          }
-          if type == .answer {
-            recent.append((values[6]?.stringValue.flatMap(Timestamp.parse) ?? 0, offset))
-            if recent.count >= 2 * LogIndex.recentLimit {
-              recent.sort { $0.time < $1.time }
-              recent.removeFirst(recent.count - LogIndex.recentLimit)
-            }
-          }
-        case .event:
-          let event = values[2]?.stringValue
-          if event == "guidelines_opened", let version = values[3]?.stringValue {
-            result.guidelinesOpened.insert(version)
-          } else if event == "slow_down_pause" || event == "gold_threshold_pause",
-            let seconds = values[9]?.objectValue?["seconds"]?.doubleValue,
-            let submitted = values[6]?.stringValue.flatMap(Timestamp.parse), let event
-          {
-            result.lastPause = (event, submitted + seconds)
-          } else if event == "exam_result", let details = values[9]?.objectValue, details["passed"]?.boolValue == true,
-            let version = details["exam_version"]?.stringValue
-          {
-            result.examsPassed.insert(version)
-          }
         }
       }
     }
