@@ -8,6 +8,20 @@ public enum RecordType: String, Sendable, Equatable {
   case skip
   /// Something that happened in a session (guidelines opened, a pause), not tied to an answer.
   case event
+  /// A reviewer's decision on a task: which records it settles, and how (never an annotator's answer).
+  case review
+}
+
+/// How a review settles a task.
+public enum ReviewDecision: String, Sendable, Equatable, CaseIterable {
+  /// The aggregate of the annotators' answers is the final answer.
+  case acceptAggregate = "accept_aggregate"
+  /// One annotator's answer is the final answer (`chose` names them).
+  case chose
+  /// The reviewer's own answer is the final answer.
+  case override
+  /// Back to (some of) its annotators with a reason; not settled.
+  case sendBack = "send_back"
 }
 
 /// What a quality check found about an answer. Flagged answers are kept; reviewers decide.
@@ -68,6 +82,15 @@ public struct LabelRecord: Sendable, Equatable {
   public var prev: String?
   /// An Ed25519 signature (base64) of the line without this field, by the annotator's key. Always last.
   public var sig: String?
+  /// Reviews: the records the review settles, the decision, the annotator chosen, the reviewer's comment, the
+  /// queue it was made in, and for a task sent back, to whom and why. The final answer is in `answers`.
+  public var resolves: [String] = []
+  public var decision: ReviewDecision?
+  public var chose: String?
+  public var comment: String?
+  public var queue: String?
+  public var sentTo: [String] = []
+  public var reason: String?
 
   public init(
     id: String, type: RecordType, task: String? = nil, line: Int? = nil, annotator: String,
@@ -103,7 +126,7 @@ extension LabelRecord {
     if let task { o["task"] = .string(task) }
     if let line { o["line"] = .number(Double(line)) }
     o["annotator"] = .string(annotator)
-    if type == .answer { o["answers"] = .object(answers) }
+    if type == .answer || (type == .review && !answers.isEmpty) { o["answers"] = .object(answers) }
     if let skipReason { o["skip_reason"] = .string(skipReason) }
     if let event { o["event"] = .string(event) }
     if let shownAt { o["shown_at"] = .string(Timestamp.iso8601(shownAt)) }
@@ -119,6 +142,15 @@ extension LabelRecord {
     if let correct { o["correct"] = .bool(correct) }
     if let phase { o["phase"] = .string(phase.rawValue) }
     if let details { o["details"] = .object(details) }
+    if type == .review {
+      o["resolves"] = .array(resolves.map { .string($0) })
+      if let decision { o["decision"] = .string(decision.rawValue) }
+      if let chose { o["chose"] = .string(chose) }
+      if let comment { o["comment"] = .string(comment) }
+      if let queue { o["queue"] = .string(queue) }
+      if !sentTo.isEmpty { o["sent_to"] = .array(sentTo.map { .string($0) }) }
+      if let reason { o["reason"] = .string(reason) }
+    }
     if let prev { o["prev"] = .string(prev) }
     if let sig { o["sig"] = .string(sig) }
     return .object(o)
@@ -156,6 +188,18 @@ extension LabelRecord {
     details = o["details"]?.objectValue
     prev = o["prev"]?.stringValue
     sig = o["sig"]?.stringValue
+    if type == .review {
+      resolves = o["resolves"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      guard let raw = o["decision"]?.stringValue, let decision = ReviewDecision(rawValue: raw) else {
+        throw RecordError("a review without a known `decision`")
+      }
+      self.decision = decision
+      chose = o["chose"]?.stringValue
+      comment = o["comment"]?.stringValue
+      queue = o["queue"]?.stringValue
+      sentTo = o["sent_to"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      reason = o["reason"]?.stringValue
+    }
   }
 }
 

@@ -260,6 +260,8 @@ public enum LabelLogReader {
             type = .skip
           } else if equals(0, "event") {
             type = .event
+          } else if equals(0, "review") {
+            type = .review
           } else {
             return false
           }
@@ -271,6 +273,8 @@ public enum LabelLogReader {
           if let annotator, !owner.elementsEqual(annotator.utf8) { return true }
           result.records += 1
           switch type {
+          case .review:
+            return true  // a reviewer's decision: not this log's labels (sent-back tasks are read from the store)
           case .answer, .skip:
             guard let task = text(1) else {
               result.problems.append(DataProblem(line: lineNumber, reason: shown + "record without a task skipped"))

@@ -166,7 +166,8 @@ public struct LabelStore: Sendable {
     var more: [Int: [Int32]] = [:]
     var firsts: [Int32] = []
     firsts.reserveCapacity(entries.count)
-    for (i, entry) in entries.enumerated() where entry.type != .event && entry.phase == nil && entry.task >= 0 {
+    for (i, entry) in entries.enumerated()
+    where (entry.type == .answer || entry.type == .skip) && entry.phase == nil && entry.task >= 0 {
       let key = UInt64(UInt32(bitPattern: entry.task)) << 32 | UInt64(UInt32(bitPattern: entry.annotator))
       let group = table.group(of: key, next: Int32(firsts.count))
       if group == Int32(firsts.count) {
@@ -323,6 +324,22 @@ public struct LabelStore: Sendable {
     return result
   }
 
+  /// Per task, the indices of its reviews, oldest first (by `submitted_at`, then id): the last one stands;
+  /// the others are kept (two reviewers who decided differently show in the audit figures).
+  public func reviewsByTask() -> [TaskKey: [Int]] {
+    var result: [TaskKey: [Int]] = [:]
+    for (i, entry) in entries.enumerated() where entry.type == .review && entry.task >= 0 {
+      result[tasks[Int(entry.task)], default: []].append(i)
+    }
+    for (key, list) in result {
+      result[key] = list.sorted { a, b in
+        let (x, y) = (entries[a], entries[b])
+        return (x.submittedAt, idString(x.id)) < (y.submittedAt, idString(y.id))
+      }
+    }
+    return result
+  }
+
   /// Every annotator who wrote a record, sorted.
   public var annotators: [String] { annotatorNames.sorted() }
 
@@ -411,6 +428,7 @@ struct LogScan: Sendable {
   static let keys = JSONKeys(["type", "task", "id", "annotator", "submitted_at", "supersedes", "gold", "phase"])
   private static let types: [(bytes: [UInt8], type: RecordType)] = [
     (Array("answer".utf8), .answer), (Array("skip".utf8), .skip), (Array("event".utf8), .event),
+    (Array("review".utf8), .review),
   ]
   private static let phases: [(bytes: [UInt8], phase: Phase)] = [
     (Array("training".utf8), .training), (Array("exam".utf8), .exam),

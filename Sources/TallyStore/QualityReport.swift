@@ -122,6 +122,7 @@ public struct QualityReport: Sendable, Equatable {
     for (path, records) in logs {
       for record in records {
         order += 1
+        if record.type == .review { continue }  // a reviewer's decision, not an annotator's work
         let who = record.annotator
         if rows[who] == nil { rows[who] = AnnotatorQuality(annotator: who) }
         if record.type == .event && record.event == "exam_result" {
@@ -134,6 +135,7 @@ public struct QualityReport: Sendable, Equatable {
         case .event:
           if record.event == "slow_down_pause" { rows[who]?.slowDownPauses += 1 }
           if record.event == "gold_threshold_pause" { rows[who]?.goldThresholdPauses += 1 }
+        case .review: continue
         case .answer, .skip:
           guard record.type == .answer else { continue }
           if record.flags.contains(.belowGoldThreshold) { rows[who]?.belowGoldThreshold += 1 }
