@@ -25,6 +25,24 @@ struct ExportCommand: ParsableCommand {
   @Flag(help: "Export answers to gold (attention-check) tasks too, after the data answers, marked `gold`.")
   var includeGold = false
 
+  @Flag(
+    help:
+      "The final dataset: one row per task, the review if any, else the unanimous, single or aggregate answer, with its source."
+  )
+  var final = false
+
+  @Option(help: "--final: the question (default: the first).")
+  var question: String?
+
+  @Option(help: "--final: the aggregate for tasks nobody reviewed: mv (default), wawa, ds, glad or mace.")
+  var method: String = "mv"
+
+  @Option(help: "--final: leave out tasks whose final answer's confidence is below this (0-1).")
+  var minConfidence: Double?
+
+  @Flag(help: "--final: keep the tasks below --min-confidence, marked `uncertain`.")
+  var keepUncertain = false
+
   func run() throws {
     guard let exportFormat = ExportFormat(rawValue: format) else {
       StandardError.print("tally export: unknown format `\(format)`\n  fix: use --format jsonl, csv, spacy or conll")
@@ -35,13 +53,43 @@ struct ExportCommand: ParsableCommand {
     let output = try out.map { path throws(ExitCode) in
       try OutputCheck.check(path, project: loaded, force: force, command: "export")
     }
-    let text: String
-    let problems: [Diagnostic]
-    do {
-      (text, problems) = try Exporter.export(project: loaded, format: exportFormat, includeGold: includeGold)
-    } catch let error as ProjectError {
-      StandardError.print(error.description)
-      throw ExitCode(2)
+    var text: String
+    var problems: [Diagnostic]
+    if final {
+      guard let aggregation = AggregationMethod(rawValue: method), aggregation != .bt else {
+        StandardError.print("tally export: unknown --method `\(method)`\n  fix: use mv, wawa, ds, glad or mace")
+        throw ExitCode(2)
+      }
+      guard exportFormat == .jsonl || exportFormat == .csv else {
+        StandardError.print(
+          "tally export: --final writes jsonl or csv\n  fix: use --format jsonl or csv (spaCy and CoNLL --final are "
+            + "not written yet)")
+        throw ExitCode(2)
+      }
+      var options = FinalExport.Options()
+      options.question = question
+      options.method = aggregation
+      options.minConfidence = minConfidence
+      options.keepUncertain = keepUncertain
+      do {
+        let (rows, q, left) = try FinalExport.rows(project: loaded, options: options)
+        text = exportFormat == .csv ? FinalExport.csv(rows, question: q) : FinalExport.jsonLines(rows, question: q)
+        problems = []
+        if left > 0 {
+          StandardError.print(
+            "note: \(left) tasks below --min-confidence \(minConfidence ?? 0) left out (--keep-uncertain keeps them)")
+        }
+      } catch let error as ProjectError {
+        StandardError.print(error.description)
+        throw ExitCode(2)
+      }
+    } else {
+      do {
+        (text, problems) = try Exporter.export(project: loaded, format: exportFormat, includeGold: includeGold)
+      } catch let error as ProjectError {
+        StandardError.print(error.description)
+        throw ExitCode(2)
+      }
     }
     for problem in problems { StandardError.print(problem.description) }
     if let output {

@@ -171,6 +171,10 @@ public final class LabelEngine {
   /// With `assignment:`: who labels what, and what this machine knows the others did (refreshed when the logs
   /// change, e.g. after a sync), so a task that has its answers meanwhile is passed over.
   var assignment: AssignmentConfig?
+  /// Tasks sent back by a reviewer: the notice shown, and where this annotator's answer was when the session
+  /// began (a new answer moves it, and the task is no longer pending).
+  var sentBack: [TaskKey: String] = [:]
+  var sentBackOffsets: [TaskKey: Int64] = [:]
   var progress = TeamProgress()
   var progressStamp: [Int64] = []
   var progressCheckedAt = 0.0
@@ -254,6 +258,18 @@ public final class LabelEngine {
       self.assignment = assignment
       self.progress = progress
     }
+    // Tasks a reviewer sent back to this annotator (and not answered since) come first, with the reason.
+    if phase == nil {
+      sentBack = Self.sentBack(project: project, annotator: annotator)
+      if !sentBack.isEmpty {
+        var first = Set<Int32>()
+        let wanted = sentBack
+        dataset.forEachTaskID(in: 0..<dataset.count) { i, id in
+          if let id, wanted[TaskKey(id)] != nil { first.insert(Int32(i)) }
+        }
+        permutation = permutation.filter { first.contains($0) } + permutation.filter { !first.contains($0) }
+      }
+    }
     queue = GoldPlacement.mix(
       permutation, goldCount: goldItems.count, rate: quality.goldRate, seed: project.config.seed,
       annotator: annotator)
@@ -279,6 +295,7 @@ public final class LabelEngine {
     session.examVersion = phase == .exam ? practice?.version : nil
     state = AppState(session: session, width: width, height: height, handled: handled, now: Clock.now())
     state.logProblems = index.problems.map(\.description)
+    for key in sentBack.keys { sentBackOffsets[key] = state.handled[key]?.logOffset ?? -1 }
     if phase == nil, quality.examRequired, let exam = quality.exam {
       let version = try Self.loadSet(exam, what: "exam", project: project).version
       if !index.examsPassed.contains(version) {
@@ -385,7 +402,7 @@ public final class LabelEngine {
     // Look at a few tasks one by one; past that, learn which records are handled in one pass.
     refreshProgress()
     while position < total && position < from + 32 && handledRecords == nil {
-      if let key = handledKey(at: position), state.handled[key] == nil, !passedOver(key) {
+      if let key = handledKey(at: position), state.handled[key] == nil || pendingSentBack(key), !passedOver(key) {
         let loaded = loadTask(at: position)
         if loaded.problem == nil { return loaded }
       }
@@ -404,6 +421,30 @@ public final class LabelEngine {
       position += 1
     }
     return .end(total: total)
+  }
+
+  /// A task sent back and not answered again in this session.
+  func pendingSentBack(_ key: TaskKey) -> Bool {
+    guard sentBack[key] != nil else { return false }
+    return (state.handled[key]?.logOffset ?? -1) == sentBackOffsets[key]
+  }
+
+  /// The tasks reviewers sent back to `annotator` that they have not answered since, with the notice.
+  static func sentBack(project: Project, annotator: String) -> [TaskKey: String] {
+    guard let store = try? LabelStore.load(project: project) else { return [:] }
+    var answeredAt: [TaskKey: Double] = [:]
+    for i in store.current where store.annotator(i) == annotator {
+      if let key = store.task(i) { answeredAt[key] = store.entries[i].submittedAt }
+    }
+    var result: [TaskKey: String] = [:]
+    for (key, reviews) in store.reviewsByTask() {
+      guard let last = reviews.last, let record = store.record(last), record.decision == .sendBack,
+        record.sentTo.contains(annotator), let answered = answeredAt[key], answered < record.submittedAt
+      else { continue }
+      result[key] =
+        "Sent back by \(record.annotator): \(record.reason ?? "no reason given"). Answer it again (your answer is shown)."
+    }
+    return result
   }
 
   /// A data task the others have meanwhile given all the answers it needs (assignment only).
@@ -485,6 +526,7 @@ public final class LabelEngine {
   func loadTask(at position: Int) -> LoadedTask {
     var loaded = loadEntry(at: position)
     loaded.ordinal = ordinal(at: position)
+    if let key = loaded.taskKey, pendingSentBack(key) { loaded.notice = sentBack[key] }
     return loaded
   }
 

@@ -12,7 +12,7 @@ public struct TallyCommand: ParsableCommand {
       LabelCommand.self, TrainCommand.self, InitCommand.self, ValidateCommand.self, ExportCommand.self,
       QualityCommand.self, AggregateCommand.self, AgreementCommand.self, ReportCommand.self, VerifyCommand.self,
       KeyCommand.self, SyncCommand.self, BundleCommand.self, MergeCommand.self,
-      StatusCommand.self,
+      StatusCommand.self, ReviewCommand.self,
       StressCommand.self,
     ]
   )

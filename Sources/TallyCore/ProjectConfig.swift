@@ -69,6 +69,8 @@ public struct ProjectConfig: Sendable, Equatable {
   public var quality = QualityConfig()
   /// Annotator → Ed25519 public key (base64): their records must be signed with it.
   public var signingKeys: [String: String] = [:]
+  /// Who may review (`tally review` refuses others); nil: anyone.
+  public var reviewers: [String]?
   /// Who labels which task, when the work is shared out.
   public var assignment: AssignmentConfig?
 

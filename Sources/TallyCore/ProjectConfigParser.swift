@@ -6,7 +6,7 @@ import Yams
 public enum ProjectConfigParser {
   public static let topLevelKeys = [
     "name", "data", "format", "text_field", "id_field", "prediction_field", "show_fields", "guidelines", "order",
-    "seed", "questions", "layout", "compare", "quality", "signing_keys", "assignment",
+    "seed", "questions", "layout", "compare", "quality", "signing_keys", "assignment", "reviewers",
   ]
   public static let assignmentKeys = ["annotators", "overlap", "max_overlap", "min_confidence"]
   public static let questionKeys = [
@@ -169,6 +169,7 @@ public enum ProjectConfigParser {
       config.quality = parseQuality(fields["quality"])
       config.signingKeys = parseSigningKeys(fields["signing_keys"])
       config.assignment = parseAssignment(fields["assignment"])
+      config.reviewers = stringList(fields["reviewers"], key: "reviewers")
       if let compare = layout.compare { config.textField = compare.promptField }
       return config
     }

@@ -71,6 +71,8 @@ public struct LoadedTask: Sendable, Equatable {
   /// Which data task this is (1 = the first that can be labeled), as the title counts; a gold task gets the
   /// number of the data task after it, so the count never gives checks away.
   public var ordinal: Int?
+  /// Shown over the task when it loads (a reviewer sent it back, and why).
+  public var notice: String?
 
   public init(
     position: Int, task: LabelTask? = nil, problem: DataProblem? = nil, previous: LabelRecord? = nil,

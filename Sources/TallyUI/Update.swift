@@ -702,6 +702,7 @@ public enum App {
     } else if draft.fromPrediction {
       state.message = "A prediction is preselected: Enter accepts it."
     }
+    if let notice = loaded.notice { state.message = notice }
     if let notice = state.qualityNotice {
       state.message = notice
       state.messageIsError = true

@@ -1,0 +1,200 @@
+import ArgumentParser
+import TallyCore
+import TallyJSON
+import TallyStore
+import TallyTerminal
+import TallyUI
+
+/// `tally review`: reviewers audit the annotators' answers and settle each task in one key.
+struct ReviewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "review",
+    abstract: "Review the annotators' answers task by task: accept the aggregate, pick an annotator's answer, give "
+      + "your own, comment, or send a task back. Decisions are records in the reviewer's own log.")
+
+  @Argument(help: "The project folder or its tally.yaml.")
+  var project: String
+
+  @Option(help: "Your name as reviewer (default: your login name).")
+  var reviewer: String?
+
+  @Option(help: "disagreements (default), flagged, sample, model, all, or \"annotator NAME\".")
+  var queue: String = "disagreements"
+
+  @Option(help: "The question to review (default: the first).")
+  var question: String?
+
+  @Option(help: "sample: the share of each annotator's work to audit (default 0.1).")
+  var rate: Double = 0.1
+
+  @Option(help: "sample: the seed of the draw (default 1).")
+  var seed: UInt64 = 1
+
+  @Flag(help: "Show tasks already settled too.")
+  var again = false
+
+  @Flag(help: "Show annotators as A1, A2, … instead of their names.")
+  var blind = false
+
+  func run() throws {
+    let loaded = try ProjectArgument.load(project)
+    let name = Annotator.resolve(reviewer)
+    if let reviewers = loaded.config.reviewers, !reviewers.contains(name) {
+      StandardError.print(
+        "tally review: \(name) is not one of this project's reviewers (\(reviewers.joined(separator: ", ")))\n"
+          + "  fix: add them to `reviewers:` in \(Path.quoted(Path.display(loaded.configPath)))")
+      throw ExitCode(2)
+    }
+    guard let kind = ReviewQueue.parse(queue, rate: rate, seed: seed) else {
+      StandardError.print(
+        "tally review: unknown queue `\(queue)`\n  fix: use disagreements, flagged, sample, model, all or \"annotator NAME\""
+      )
+      throw ExitCode(2)
+    }
+    let session: ReviewSession
+    do {
+      session = try ReviewSession(
+        project: loaded, reviewer: name, queue: kind, question: question, again: again, blind: blind)
+    } catch {
+      StandardError.print("tally review: \(error)")
+      throw ExitCode(2)
+    }
+    let code = session.run()
+    if code != 0 { throw ExitCode(code) }
+  }
+}
+
+/// Runs a review: the review program on the terminal, its decisions appended to the reviewer's log, fsync'd,
+/// before the screen moves on.
+final class ReviewSession {
+  let project: Project
+  let reviewer: String
+  let dataset: Dataset
+  let data: ReviewData
+  let writer: LabelLogWriter
+  let logPath: String
+  var state: ReviewState
+
+  init(project: Project, reviewer: String, queue: ReviewQueue, question name: String?, again: Bool, blind: Bool) throws
+  {
+    self.project = project
+    self.reviewer = reviewer
+    guard
+      let question = name.map({ n in project.config.questions.first { $0.name == n } })
+        ?? project.config.questions.first
+    else {
+      throw EngineError(
+        "no question `\(name ?? "")`; use one of: \(project.config.questions.map(\.name).joined(separator: ", "))")
+    }
+    dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
+    let store = try LabelStore.load(project: project)
+    var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset)
+    if queue == .model || project.config.predictionField != nil { data.loadPredictions(dataset) }
+    self.data = data
+    let home = TallyHome.folder(environment: TallyHome.environment)
+    let device = try TallyHome.deviceID(folder: home)
+    logPath = project.logPath(for: reviewer, device: device)
+    try project.prepareLogFolder(for: logPath)
+    writer = try LabelLogWriter(path: logPath)
+    writer.signingKey = try SigningKeys.sessionKey(project: project, annotator: reviewer, home: home)
+    state = ReviewState(
+      question: question, items: data.items, queue: queue.order(data.items, again: again), queueName: queue.name,
+      reviewer: reviewer, blind: blind, width: 80, height: 24)
+    state.guidelines = project.guidelinesText
+    if question.kind == .single || question.kind == .taxonomy {
+      var options = AggregationOptions()
+      options.method = .ds
+      let result = Aggregation.project(project, store: store, question: question, options: options)
+      for estimate in result.annotators { if let a = estimate.accuracy { state.accuracy[estimate.annotator] = a } }
+    }
+  }
+
+  func run() -> Int32 {
+    let lock: SessionLock
+    do {
+      lock = try SessionLock(
+        labelsFolder: project.labelsFolder, annotator: reviewer, startedAt: Timestamp.iso8601(Clock.now()))
+    } catch {
+      StandardError.print("tally review: \(reviewer) already has a session open on this project (\(error))")
+      return 4
+    }
+    defer { lock.release() }
+    let terminal: Terminal
+    do {
+      TerminalSafety.install()
+      terminal = try Terminal(colors: Terminal.colorsWanted(environment: Environment.all()))
+    } catch {
+      StandardError.print("tally: \(error)")
+      return 1
+    }
+    let size = terminal.size
+    state.width = size.width
+    state.height = size.height
+    var frame = Screen(width: size.width, height: size.height)
+    var running = perform(ReviewApp.start(&state, now: Clock.now()))
+    while running {
+      frame.reset(width: state.width, height: state.height)
+      ReviewRenderer.render(state, into: &frame)
+      terminal.draw(frame)
+      guard let key = terminal.readKey(timeoutMilliseconds: 500) else {
+        if terminal.inputClosed { break }
+        continue
+      }
+      if terminal.inputClosed { break }
+      let event: ReviewEvent
+      if key == .resize {
+        let size = terminal.size
+        terminal.invalidate()
+        event = .resize(width: size.width, height: size.height)
+      } else {
+        event = .key(key)
+      }
+      running = perform(ReviewApp.update(&state, event, now: Clock.now()))
+    }
+    terminal.restore()
+    print("Review saved in \(Path.quoted(Path.display(logPath))): \(state.decided.count) decided this session.")
+    return 0
+  }
+
+  /// Performs effects, feeding their results back; false when the program quits.
+  func perform(_ effects: [ReviewEffect]) -> Bool {
+    var queue = effects
+    while !queue.isEmpty {
+      let effect = queue.removeFirst()
+      switch effect {
+      case .quit: return false
+      case .loadText(let item):
+        let task = state.items[item].task
+        var text = "(this task is no longer in the data file)"
+        if let at = data.positions[task], case .success(let loaded) = dataset.task(at: at) { text = loaded.text }
+        queue += ReviewApp.update(&state, .textLoaded(item: item, text: text), now: Clock.now())
+      case .write(let draft):
+        let now = Clock.now()
+        var record = LabelRecord(
+          id: RecordIDs.make(time: now), type: .review, task: state.items[draft.item].task, annotator: reviewer,
+          submittedAt: now, activeSeconds: draft.activeSeconds, guidelinesVersion: project.guidelinesVersion,
+          tool: "tally \(TallyCommand.version)")
+        if let answer = draft.answer {
+          var answers = JSONObject()
+          answers[state.question.name] = answer.json
+          if let strength = answer.strengthJSON { answers[state.question.strengthName] = strength }
+          record.answers = answers
+        }
+        record.resolves = draft.resolves
+        record.decision = draft.decision
+        record.chose = draft.chose
+        record.comment = draft.comment
+        record.queue = state.queueName
+        record.sentTo = draft.sentTo
+        record.reason = draft.reason
+        do {
+          try writer.append(record)
+          queue += ReviewApp.update(&state, .written(item: draft.item), now: Clock.now())
+        } catch {
+          queue += ReviewApp.update(&state, .writeFailed("\(error)"), now: Clock.now())
+        }
+      }
+    }
+    return true
+  }
+}

@@ -1,0 +1,79 @@
+import TallyCore
+import TallyJSON
+
+/// The review items of one question, read through the store: every data task with answers, each annotator's
+/// current answer (flags, active seconds, side shown, concurrent answers from sync), the majority aggregate
+/// (the confidence its vote share), the reviews made, and with the data the prediction.
+public struct ReviewData: Sendable {
+  public var question: Question
+  public var items: [ReviewItem]
+  /// Task id → position in the data file.
+  public var positions: [String: Int]
+
+  public static func load(project: Project, store: LabelStore, question: Question, dataset: Dataset?) -> ReviewData {
+    var positions: [String: Int] = [:]
+    if let dataset {
+      dataset.forEachTaskID(in: 0..<dataset.count) { i, id in
+        if let id, positions[id] == nil { positions[id] = i }
+      }
+    }
+    let keys = ["answers", "flags", "active_seconds", "shown_left", "skip_reason"]
+    let byTask = store.currentByTask()
+    let concurrent = Set(store.conflicts.map { "\($0.task.id)\u{1F}\($0.annotator)" })
+    let reviews = store.reviewsByTask()
+    var items: [ReviewItem] = []
+    items.reserveCapacity(byTask.count)
+    // One read of every current record's fields, in log order.
+    let indices = byTask.values.flatMap { $0 }
+    let fields = store.fields(keys, of: indices)
+    var fieldsOf: [Int: [JSONValue?]] = [:]
+    for (n, i) in indices.enumerated() { if let f = fields[n] { fieldsOf[i] = f } }
+    for (key, list) in byTask where !key.gold {
+      var answers: [ReviewedAnswer] = []
+      for i in list {
+        let entry = store.entries[i]
+        let f = fieldsOf[i] ?? Array(repeating: nil, count: keys.count)
+        let answer =
+          entry.type == .answer ? (f[0]?.objectValue).flatMap { Answer(answers: $0, question: question) } : nil
+        if entry.type == .answer && answer == nil { continue }  // answered other questions only
+        var a = ReviewedAnswer(
+          annotator: store.annotator(i), recordID: store.idString(entry.id), answer: answer,
+          skipReason: f[4]?.stringValue,
+          flags: f[1]?.arrayValue?.compactMap { $0.stringValue.flatMap(QualityFlag.init(rawValue:)) } ?? [],
+          activeSeconds: f[2]?.doubleValue, submittedAt: entry.submittedAt, shownLeft: f[3]?.stringValue)
+        a.concurrent = concurrent.contains("\(key.id)\u{1F}\(a.annotator)")
+        answers.append(a)
+      }
+      guard !answers.isEmpty else { continue }
+      answers.sort { $0.annotator < $1.annotator }
+      var item = ReviewItem(
+        task: key.id, order: positions[key.id] ?? Int.max, answers: answers, aggregate: nil, confidence: 0)
+      if let top = item.tally.first {
+        item.aggregate = answers.first { $0.answer?.category == top.category }?.answer
+        item.confidence = Double(top.count) / Double(max(1, answers.filter { $0.answer != nil }.count))
+      }
+      for r in (reviews[key] ?? []).compactMap({ store.record($0) }) {
+        guard let decision = r.decision else { continue }
+        item.reviews.append(
+          PastReview(
+            reviewer: r.annotator, recordID: r.id, decision: decision,
+            answer: Answer(answers: r.answers, question: question),
+            chose: r.chose, comment: r.comment, sentTo: r.sentTo, reason: r.reason, submittedAt: r.submittedAt,
+            activeSeconds: r.activeSeconds, resolves: r.resolves))
+      }
+      items.append(item)
+    }
+    items.sort { ($0.order, $0.task) < ($1.order, $1.task) }
+    return ReviewData(question: question, items: items, positions: positions)
+  }
+
+  /// Adds each item's prediction from the data (for the `model` queue and the screen).
+  public mutating func loadPredictions(_ dataset: Dataset) {
+    for i in items.indices {
+      guard let at = positions[items[i].task], case .success(let task) = dataset.task(at: at),
+        let prediction = task.prediction
+      else { continue }
+      items[i].prediction = Answer(json: prediction, question: question)
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import TallyCore
+
+/// What a review key does.
+public enum ReviewAction: Sendable, Equatable {
+  case acceptAggregate
+  case pick(Int)  // annotator N (1-based), in the order shown
+  case answer(Character)  // the question's own option key
+  case comment, sendBack, next, previous, guidelines, help, quit
+}
+
+/// The one table of review keys: dispatch, the `?` screen and the hint line all read it.
+public enum ReviewKeymap {
+  public struct Entry: Sendable {
+    public var keys: [Key]
+    public var label: String
+    public var help: String
+    public var action: ReviewAction?
+  }
+
+  /// Shift-digits pick annotator 1–9 (`!` is Shift-1 on most keyboards).
+  public static let pickKeys: [Character] = ["!", "@", "#", "$", "%", "^", "&", "*", "("]
+
+  public static let entries: [Entry] = [
+    Entry(keys: [.enter], label: "Enter", help: "accept the aggregate as the final answer", action: .acceptAggregate),
+    Entry(keys: [], label: "1–9", help: "answer it yourself with the question's keys (an override)", action: nil),
+    Entry(keys: [], label: "⇧1–⇧9", help: "pick annotator N's answer (! @ # …)", action: nil),
+    Entry(keys: [.char("c")], label: "c", help: "comment (kept with the next decision)", action: .comment),
+    Entry(
+      keys: [.char("b")], label: "b", help: "send back to its annotators (or one) with a reason", action: .sendBack),
+    Entry(keys: [.char("n"), .right], label: "n →", help: "next task", action: .next),
+    Entry(keys: [.char("p"), .left], label: "p ←", help: "previous task", action: .previous),
+    Entry(keys: [.char("g")], label: "g", help: "guidelines", action: .guidelines),
+    Entry(keys: [.char("?")], label: "?", help: "these keys", action: .help),
+    Entry(keys: [.char("q")], label: "q", help: "quit (every decision is saved as it is made)", action: .quit),
+  ]
+
+  /// Letters the review keys take, kept out of the option keys.
+  public static var reservedCharacters: Set<Character> {
+    var result = Set(pickKeys)
+    for entry in entries {
+      for key in entry.keys { if case .char(let c) = key { result.insert(c) } }
+    }
+    return result
+  }
+
+  /// The action of a key, given the question's option keys.
+  public static func action(for key: Key, optionKeys: [Character]) -> ReviewAction? {
+    for entry in entries where entry.keys.contains(key) { return entry.action }
+    if case .char(let c) = key {
+      if let n = pickKeys.firstIndex(of: c) { return .pick(n + 1) }
+      if optionKeys.contains(c) { return .answer(c) }
+    }
+    return nil
+  }
+
+  /// The hint line.
+  public static var hint: String {
+    entries.filter { $0.label != "?" }.prefix(7).map {
+      "\($0.label) \($0.help.split(separator: " ").prefix(2).joined(separator: " "))"
+    }
+    .joined(separator: " · ") + " · ? keys"
+  }
+}
