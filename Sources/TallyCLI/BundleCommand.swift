@@ -32,6 +32,12 @@ struct BundleCommand: ParsableCommand {
         StandardError.print("tally bundle: --since \(since): \(error)")
         throw ExitCode(2)
       }
+      let here = RecordBundle.fingerprint(loaded)
+      if base?.fingerprint.questions != here.questions || base?.fingerprint.data != here.data {
+        StandardError.print(
+          "tally bundle: --since \(since) was made for another project (its questions or data differ)")
+        throw ExitCode(2)
+      }
     }
     do {
       let device = try TallyHome.deviceID(folder: TallyHome.folder(environment: TallyHome.environment))

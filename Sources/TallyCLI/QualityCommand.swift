@@ -28,10 +28,15 @@ struct QualityCommand: ParsableCommand {
       throw ExitCode(2)
     }
     for problem in problems { StandardError.print(problem.description) }
+    // What reviews found, when there are reviews.
+    let audit = try? ReviewAudit.make(project: loaded)
     if json {
-      print(report.json.serialized())
+      var object = report.json.objectValue ?? JSONObject()
+      if let audit = audit ?? nil { object["reviews"] = audit.json }
+      print(JSONValue.object(object).serialized())
     } else {
       print(report.table(), terminator: "")
+      if let audit = audit ?? nil { print(audit.table(), terminator: "") }
     }
   }
 }

@@ -74,8 +74,17 @@ public enum BundleMerge {
     }
     // What waited from earlier merges.
     let pendingPath = Path.join(Path.join(project.labelsFolder, ".pending"), "records.jsonl")
-    if let bytes = try? Files.readBytes(pendingPath), let pending = try? RecordBundle.readPending(bytes) {
-      incoming += pending.map { ($0.log, $0.line, "held") }
+    var pendingReadable = true
+    if Files.exists(pendingPath) {
+      if let bytes = try? Files.readBytes(pendingPath) {
+        incoming += RecordBundle.readPending(bytes).map { ($0.log, $0.line, "held") }
+      } else {
+        pendingReadable = false
+        report.refused.append(
+          Diagnostic(
+            file: Path.display(pendingPath), "cannot be read: the records held in it stay there, untouched",
+            fix: "check the file's permissions"))
+      }
     }
 
     // Every record already in the project, by id.
@@ -94,6 +103,7 @@ public enum BundleMerge {
     var candidates: [String: [(id: String, prev: String?, line: [UInt8])]] = [:]
     var order: [String] = []
     var seen: [String: [UInt8]] = [:]
+    var conflicted: Set<String> = []
     for (log, line, source) in incoming {
       guard let fields = try? JSONParser.fields(["id", "prev"], in: line), let id = fields[0]?.stringValue else {
         continue
@@ -111,8 +121,10 @@ public enum BundleMerge {
         continue
       }
       if let earlier = seen[id] {
-        if earlier != line {
-          report.conflicts.append(Diagnostic(file: source, "record \(id) comes twice with different bytes: left out"))
+        if earlier != line && !conflicted.contains(id) {
+          conflicted.insert(id)
+          report.conflicts.append(
+            Diagnostic(file: source, "record \(id) comes twice with different bytes: neither is applied"))
         }
         continue
       }
@@ -121,6 +133,8 @@ public enum BundleMerge {
       candidates[log, default: []].append((id, fields[1]?.stringValue, line))
     }
 
+    // A record two bundles give differently goes in from neither (so the order of merging cannot decide).
+    for log in order { candidates[log]?.removeAll { conflicted.contains($0.id) } }
     // Each log's records in chain order: the one whose prev is the log's last line, then the next, …
     var leftover: [(log: String, line: [UInt8])] = []
     for log in order {
@@ -144,8 +158,10 @@ public enum BundleMerge {
       try LabelLogWriter(path: path).appendRaw(ready)
       report.added[log] = ready.count
     }
-    // The pending file holds exactly what still waits.
-    if leftover.isEmpty {
+    // The pending file holds exactly what still waits (left alone if it could not be read).
+    if !pendingReadable {
+      // nothing
+    } else if leftover.isEmpty {
       if Files.exists(pendingPath) { unlink(pendingPath) }
     } else {
       try Files.makeDirectory(Path.directory(of: pendingPath))
@@ -165,13 +181,15 @@ public enum BundleMerge {
   static func safe(_ log: String) -> Bool {
     let parts = log.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.first == "labels", parts.count == 2 || parts.count == 3, log.hasSuffix(".jsonl") else { return false }
+    // A folder is an annotator's, never named like a log.
+    if parts.count == 3 && parts[1].hasSuffix(".jsonl") { return false }
     return parts.dropFirst().allSatisfy { !$0.isEmpty && !$0.hasPrefix(".") }
   }
 }
 
 extension RecordBundle {
   /// The pending file's lines (the bundle's record lines, without manifest or end).
-  static func readPending(_ bytes: [UInt8]) throws -> [(log: String, line: [UInt8])] {
+  static func readPending(_ bytes: [UInt8]) -> [(log: String, line: [UInt8])] {
     bytes.split(separator: 0x0A).compactMap { line in
       guard let o = (try? JSONParser.parse(line))?.objectValue, let log = o["log"]?.stringValue,
         let record = o["record"]?.stringValue

@@ -172,7 +172,8 @@ public final class LabelLogWriter {
         guard !line.isEmpty else { continue }
         var body = line
         if body.last == 0x0D { body.removeLast() }
-        if let id = (try? JSONParser.fields(["id"], in: body))?[0]?.stringValue, !id.isEmpty { return body }
+        // A line counts as the chain's last only if it is a record, as `tally verify` reads records.
+        if (try? JSONParser.parse(body)).flatMap({ try? LabelRecord(json: $0) }) != nil { return body }
       }
     }
     return nil
@@ -194,6 +195,24 @@ public enum LabelLogReader {
   /// The log file of `annotator` in a project's label folder.
   public static func path(labelsFolder: String, annotator: String) -> String {
     Path.join(labelsFolder, safeFileName(annotator) + ".jsonl")
+  }
+
+  /// The annotator a file name (made by `safeFileName`) stands for.
+  public static func annotator(fromFileName name: String) -> String {
+    var bytes: [UInt8] = []
+    var utf8 = Array(name.utf8)[...]
+    while let b = utf8.first {
+      if b == 0x25, utf8.count >= 3,
+        let v = UInt8(String(decoding: utf8.dropFirst().prefix(2), as: UTF8.self), radix: 16)
+      {
+        bytes.append(v)
+        utf8 = utf8.dropFirst(3)
+      } else {
+        bytes.append(b)
+        utf8 = utf8.dropFirst()
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// A file name for an annotator: letters, digits, `_` and `-` kept, everything else (and a leading `.`)

@@ -34,7 +34,28 @@ public enum LogVerifier {
     var ids: [String: (file: String, line: Int, annotator: String)] = [:]
     var supersedes: [(file: String, line: Int, annotator: String, target: String)] = []
     let keys = project.config.signingKeys.compactMapValues { Base64.decode($0) }
+    var all: [(path: String, lines: [(number: Int, bytes: [UInt8], complete: Bool)])] = []
     for path in project.logPaths().sorted() {
+      var lines: [(number: Int, bytes: [UInt8], complete: Bool)] = []
+      try LabelLogReader.forEachLine(path: path) { _, number, line, complete in
+        lines.append((number, Array(line), complete))
+      }
+      all.append((path, lines))
+    }
+    // Signing starts at an annotator's first validly signed record: what they wrote before the key was listed
+    // is noted, not failed; anything unsigned after it is.
+    var signingSince: [String: Double] = [:]
+    for (_, lines) in all {
+      for (_, bytes, _) in lines {
+        guard let record = (try? JSONParser.parse(bytes)).flatMap({ try? LabelRecord(json: $0) }),
+          let key = keys[record.annotator],
+          let (signed, signature) = LogChain.splitSignature(bytes),
+          LogChain.verify(signed, signature: signature, publicKey: key)
+        else { continue }
+        signingSince[record.annotator] = min(signingSince[record.annotator] ?? .infinity, record.submittedAt)
+      }
+    }
+    for (path, lines) in all {
       report.logs += 1
       let shown = Path.display(path)
       let owner = project.owner(ofLog: path)
@@ -42,12 +63,18 @@ public enum LogVerifier {
       var lastRecordLine: Int?
       var chained = false
       var unreadable: [Int] = []  // unreadable lines since the last record
-      var lines: [(number: Int, bytes: [UInt8], complete: Bool)] = []
-      try LabelLogReader.forEachLine(path: path) { _, number, line, complete in
-        lines.append((number, Array(line), complete))
-      }
       for (number, bytes, complete) in lines {
-        guard let json = try? JSONParser.parse(bytes), let record = try? LabelRecord(json: json) else {
+        let json = try? JSONParser.parse(bytes)
+        if let json, json.objectValue != nil {
+          do {
+            _ = try LabelRecord(json: json)
+          } catch {
+            // Whole JSON, not a cut-off write: a line something other than Tally wrote.
+            report.problems.append(Diagnostic(file: shown, line: number, "not a valid record (\(error))"))
+            continue
+          }
+        }
+        guard let json, let record = try? LabelRecord(json: json) else {
           if !complete {
             report.notes.append(
               Diagnostic(
@@ -82,9 +109,12 @@ public enum LogVerifier {
               report.problems.append(Diagnostic(file: shown, line: u, "unreadable line inside the chain"))
             }
           }
-        } else if chained {
+        } else if chained || owner?.device != nil {
           report.problems.append(
-            Diagnostic(file: shown, line: number, "record without `prev` in a chained log: written by something else"))
+            Diagnostic(
+              file: shown, line: number,
+              "record without `prev` in a \(chained ? "chained" : "device") log (Tally chains every record it writes there)"
+            ))
         } else {
           for u in unreadable { report.problems.append(Diagnostic(file: shown, line: u, "unreadable line")) }
         }
@@ -121,9 +151,11 @@ public enum LogVerifier {
             }
           }
         } else if keys[record.annotator] != nil {
-          if owner?.device == nil {
+          if owner?.device == nil || record.submittedAt < (signingSince[record.annotator] ?? .infinity) {
             report.notes.append(
-              Diagnostic(.warning, file: shown, line: number, "unsigned (a log from before devices and signing)"))
+              Diagnostic(
+                .warning, file: shown, line: number,
+                "unsigned, written before \(record.annotator)'s first signed record (before the key was listed)"))
           } else {
             report.problems.append(
               Diagnostic(
@@ -133,7 +165,12 @@ public enum LogVerifier {
           }
         }
       }
-      for u in unreadable { report.problems.append(Diagnostic(file: shown, line: u, "unreadable line")) }
+      // Unreadable lines at the end: a write cut off by a crash (the next session wrote a newline after it).
+      for u in unreadable {
+        report.notes.append(
+          Diagnostic(
+            .warning, file: shown, line: u, "torn write at the end: cut off by a crash, not a record; not tampering"))
+      }
       if chained {
         report.chainedLogs += 1
       } else if lastRecordLine != nil {

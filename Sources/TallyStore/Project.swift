@@ -84,12 +84,12 @@ public struct Project: Sendable {
     var paths: [String] = []
     for name in Files.listDirectory(labelsFolder) where !name.hasPrefix(".") {
       let path = Path.join(labelsFolder, name)
-      if name.hasSuffix(".jsonl") {
-        paths.append(path)
-      } else if Files.isDirectory(path) {
+      if Files.isDirectory(path) {
         for device in Files.listDirectory(path) where device.hasSuffix(".jsonl") && !device.hasPrefix(".") {
-          paths.append(Path.join(path, device))
+          if !Files.isDirectory(Path.join(path, device)) { paths.append(Path.join(path, device)) }
         }
+      } else if name.hasSuffix(".jsonl") {
+        paths.append(path)
       }
     }
     return paths

@@ -17,12 +17,18 @@ public enum SigningKeys {
   /// (records signed with it would no longer verify): it is refused, and its public key said.
   public static func create(home: String, annotator: String) throws(SystemError) -> String {
     let file = path(home: home, annotator: annotator)
+    if Files.exists(file) && load(home: home, annotator: annotator) == nil {
+      throw SystemError(
+        "\(annotator)'s key file exists but cannot be read as a key; Tally never replaces one", path: file, code: EEXIST
+      )
+    }
     if let existing = load(home: home, annotator: annotator) {
       throw SystemError(
         "\(annotator) already has a key (public key \(publicKey(of: existing) ?? "?")); Tally never replaces one",
         path: file, code: EEXIST)
     }
     try Files.makeDirectory(Path.directory(of: file))
+    chmod(Path.directory(of: file), 0o700)
     let key = Curve25519.Signing.PrivateKey()
     let text =
       "# Tally signing key of \(annotator): keep it private; the public key goes into tally.yaml\n"

@@ -73,6 +73,13 @@ public enum Sync {
     }
     // The remote.
     let origin = git("remote", "get-url", "origin")
+    // A local path given relative to where the command runs, not to the project folder git runs in.
+    let remote = remote.map { r -> String in
+      // git's rule: `scheme://…` is a URL, `host:path` (a colon before any slash) is scp-like; the rest is a path.
+      if r.contains("://") { return r }
+      if let colon = r.firstIndex(of: ":"), !r[..<colon].contains("/") { return r }
+      return Path.absolute(r)
+    }
     if let remote {
       if !origin.ok {
         try must(git("remote", "add", "origin", remote), "git remote add")
@@ -84,25 +91,37 @@ public enum Sync {
     } else if !origin.ok {
       throw SyncError("this repository has no remote `origin`\n  fix: run once with --remote URL")
     }
-    // A merge a killed sync left half done is finished or undone by git before anything else.
-    if Files.exists(Path.join(folder, ".git/MERGE_HEAD")) {
-      _ = git("merge", "--abort")
-      report.notes.append("undid a merge an earlier sync left unfinished")
+    // A merge in progress (a killed sync's, or one started by hand) is not Tally's to finish or undo.
+    if git("rev-parse", "-q", "--verify", "MERGE_HEAD").ok {
+      throw SyncError(
+        "a git merge is in progress in this repository; nothing was changed\n  fix: finish it (git commit) or undo it "
+          + "(git merge --abort), then sync again")
     }
 
-    // This machine's new records.
-    let own = project.logPaths().filter { project.owner(ofLog: $0)?.device == device }
-      .map { String($0.dropFirst(folder.count + 1)) }
-    if !own.isEmpty {
-      try must(runner.run(["add", "--"] + own, in: folder), "git add (this device's logs)")
-      let staged = runner.run(["diff", "--cached", "--numstat", "--"] + own, in: folder)
-      report.out = counts(staged.text, project: project, folder: folder)
-      if !report.out.isEmpty {
+    // The label logs that only grew: this device's, and other devices' logs this machine received by a bundle.
+    // Nothing else is ever staged, and a log that lost or changed lines is never committed.
+    var logs: [String] = []
+    for path in project.logPaths() {
+      let relative = String(path.dropFirst(folder.count + 1))
+      let change = runner.run(["diff", "-z", "--numstat", "--", relative], in: folder)
+      if change.ok, let deleted = numstat(change.output).first?.deleted, deleted > 0 {
+        throw SyncError(
+          "\(relative) lost or changed records since its last commit (label logs only grow); nothing was synced\n"
+            + "  fix: compare it with `git diff -- \(relative)` and `tally verify`")
+      }
+      logs.append(relative)
+    }
+    if !logs.isEmpty {
+      try must(runner.run(["add", "--"] + logs, in: folder), "git add (label logs)")
+      let staged = runner.run(["diff", "--cached", "-z", "--numstat", "--relative", "--"] + logs, in: folder)
+      report.out = counts(staged.output, project: project, folder: folder)
+      let anything = !runner.run(["diff", "--cached", "--quiet", "--"] + logs, in: folder).ok
+      if anything {
         let summary = report.out.keys.sorted().map { "\($0) +\(report.out[$0] ?? 0)" }.joined(separator: ", ")
         try must(
           runner.run(
             identity(runner, folder, device) + ["commit", "--quiet", "-m", "tally sync \(device): \(summary)", "--"]
-              + own,
+              + logs,
             in: folder), "git commit")
         report.committed = true
       }
@@ -119,6 +138,14 @@ public enum Sync {
       let remoteBranch = "origin/" + branch
       if git("rev-parse", "--verify", "--quiet", remoteBranch).ok {
         let before = git("rev-parse", "HEAD").text
+        // Label logs only grow: a remote that removed or changed records is refused before anything merges.
+        let theirs = runner.run(
+          ["diff", "-z", "--numstat", "--relative", "HEAD...\(remoteBranch)", "--", "labels"], in: folder)
+        if let shrunk = numstat(theirs.output).first(where: { $0.deleted > 0 }) {
+          throw SyncError(
+            "the remote removed or changed records of \(shrunk.path); nothing was merged (label logs only grow)\n"
+              + "  fix: find the commit with `git log -p \(remoteBranch) -- \(shrunk.path)`, and restore the log there")
+        }
         let merge = runner.run(
           identity(runner, folder, device) + ["merge", "--no-edit", "--quiet", remoteBranch], in: folder)
         if !merge.ok {
@@ -127,11 +154,11 @@ public enum Sync {
           throw SyncError(
             "git reports a conflict merging the remote's records"
               + (conflicted.isEmpty ? "" : " (in \(conflicted.split(separator: "\n").joined(separator: ", ")))")
-              + "; nothing was changed\n  git says:\n\(indented(merge.text))\n  fix: a log written on two machines "
+              + "; the merge was undone (your own commit of this machine's records is kept)\n  git says:\n\(indented(merge.text))\n  fix: a log written on two machines "
               + "under one device id (a copied ~/.config/tally?) cannot merge; give one machine a new device id")
         }
-        let came = git("diff", "--numstat", before, "HEAD", "--", "labels")
-        for (annotator, n) in counts(came.text, project: project, folder: folder) {
+        let came = runner.run(["diff", "-z", "--numstat", "--relative", before, "HEAD", "--", "labels"], in: folder)
+        for (annotator, n) in counts(came.output, project: project, folder: folder) {
           report.incoming[annotator, default: 0] += n
         }
       }
@@ -173,15 +200,21 @@ public enum Sync {
       .map { String($0.dropFirst(prefix.count)) }
   }
 
-  /// Lines added per annotator, from `git diff --numstat` of label logs.
-  static func counts(_ numstat: String, project: Project, folder: String) -> [String: Int] {
+  /// `git diff -z --numstat` entries: lines added and deleted per path (paths as git gives them, unquoted).
+  static func numstat(_ output: String) -> [(added: Int, deleted: Int, path: String)] {
+    output.split(separator: "\0").compactMap { entry in
+      let parts = entry.split(separator: "\t", maxSplits: 2).map(String.init)
+      guard parts.count == 3 else { return nil }
+      return (Int(parts[0]) ?? 0, Int(parts[1]) ?? 0, parts[2].trimmingCharacters(in: "\n"))
+    }
+  }
+
+  /// Lines added per annotator (their log folder's name), from `git diff -z --numstat --relative` of label logs.
+  static func counts(_ output: String, project: Project, folder: String) -> [String: Int] {
     var result: [String: Int] = [:]
-    for line in numstat.split(separator: "\n") {
-      let parts = line.split(separator: "\t", maxSplits: 2).map(String.init)
-      guard parts.count == 3, let added = Int(parts[0]), added > 0 else { continue }
-      let path = Path.join(folder, parts[2])
-      guard let owner = project.owner(ofLog: path) else { continue }
-      result[owner.annotatorFileName, default: 0] += added
+    for (added, _, path) in numstat(output) where added > 0 {
+      guard let owner = project.owner(ofLog: Path.join(folder, path)) else { continue }
+      result[LabelLogReader.annotator(fromFileName: owner.annotatorFileName), default: 0] += added
     }
     return result
   }

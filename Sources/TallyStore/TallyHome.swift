@@ -27,7 +27,11 @@ public enum TallyHome {
   /// digits: `laptop-3fa9c2`) and kept in `device`.
   public static func deviceID(folder: String) throws(SystemError) -> String {
     let path = Path.join(folder, "device")
-    if let text = try? Files.readText(path) {
+    if Files.exists(path) {
+      guard let text = try? Files.readText(path) else {
+        throw SystemError(
+          "this machine's device id cannot be read (a new one would orphan its logs)", path: path, code: EACCES)
+      }
       let id = text.trimmingCharacters(in: " \n\r\t")
       guard isValidDevice(id) else {
         throw SystemError(

@@ -138,6 +138,32 @@ import Testing
     #expect(try other.logs().isEmpty)
   }
 
+  @Test func twoBundlesDisagreeingOnARecordApplyNeitherWhateverTheOrder() throws {
+    let (_, _, full) = try bundles(seed: 7)
+    // A second bundle with r2 changed: made the way a bundle is made, from a copy whose r2 differs.
+    let copy = try Copy()
+    _ = try copy.merge([full])
+    let r2log = try copy.logs().first { $0.value.contains(#""id":"r2""#) }?.key ?? ""
+    let path = copy.project.folder + "/" + r2log
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let changed =
+      text.split(separator: "\n").map { line -> String in
+        guard line.contains(#""id":"r2""#) else { return String(line) }
+        return String(line).replacingOccurrences(of: #""tool":"t""#, with: #""tool":"other""#)
+      }.joined(separator: "\n") + "\n"
+    try changed.write(toFile: path, atomically: false, encoding: .utf8)
+    let altered = Array(try RecordBundle.make(project: copy.project, device: "d", now: 0).text.utf8)
+    var results: [[String: String]] = []
+    for order in [[full, altered], [altered, full]] {
+      let target = try Copy()
+      let report = try target.merge(order)
+      #expect(report.conflicts.count == 1 && report.conflicts[0].message.contains("r2"), "\(report.conflicts)")
+      #expect(!(try target.logs().values.contains { $0.contains(#""id":"r2""#) }))
+      results.append(try target.logs())
+    }
+    #expect(results[0] == results[1])
+  }
+
   @Test func aRecordWithAKnownIdAndOtherBytesIsAConflictAndTheRestGoesIn() throws {
     let (source, _, full) = try bundles(seed: 5)
     let copy = try Copy()

@@ -78,7 +78,8 @@ import Testing
     do {
       _ = try Sync.run(project: b, device: "dev-x", remote: nil)
     } catch {
-      #expect(error.description.contains("git reports a conflict") && error.description.contains("nothing was changed"))
+      #expect(
+        error.description.contains("git reports a conflict") && error.description.contains("the merge was undone"))
       #expect(error.description.contains("labels/ana/dev-x.jsonl"))
     }
     // The merge was undone: the log, the branch and the working tree are as they were (but for the commit of
@@ -89,16 +90,56 @@ import Testing
     #expect(git("rev-parse", "HEAD", in: b.folder).text != "" && head != "")
   }
 
-  @Test func aSyncOnlyEverStagesThisDevicesLogs() throws {
+  @Test func aSyncOnlyEverStagesLabelLogs() throws {
     let (scratch, a, _) = try setUp()
     defer { withExtendedLifetime(scratch) {} }
     try append(a, "ana", device: "dev-a", ["a1"])
-    try append(a, "cy", device: "dev-other", ["c1"])  // another device's log that is not committed yet
+    try append(a, "cy", device: "dev-other", ["c1"])  // another device's log this machine got from a bundle
     scratch.write("a/notes.txt", "mine")
     scratch.write("a/tally.yaml", scratch.read("a/tally.yaml") + "# edited\n")
-    _ = try Sync.run(project: a, device: "dev-a", remote: nil)
+    let report = try Sync.run(project: a, device: "dev-a", remote: nil)
+    #expect(report.out == ["ana": 1, "cy": 1])
     let status = git("status", "--porcelain", in: a.folder).text
-    #expect(status.contains(" M tally.yaml") && status.contains("?? notes.txt") && status.contains("?? labels/cy/"))
-    #expect(git("ls-files", "labels", in: a.folder).text == "labels/ana/dev-a.jsonl")
+    #expect(status.contains(" M tally.yaml") && status.contains("?? notes.txt") && !status.contains("labels"))
+    #expect(git("ls-files", "labels", in: a.folder).text == "labels/ana/dev-a.jsonl\nlabels/cy/dev-other.jsonl")
+  }
+
+  @Test func namesOutsideASCIIAndProjectsInASubfolderAreSynced() throws {
+    let scratch = Scratch()
+    defer { withExtendedLifetime(scratch) {} }
+    _ = git("init", "--quiet", "--bare", scratch.file("remote.git"), in: scratch.path)
+    // The repository holds more than the project: the project is a subfolder.
+    try FileManager.default.createDirectory(atPath: scratch.file("repo/projects/p"), withIntermediateDirectories: true)
+    _ = git("init", "--quiet", scratch.file("repo"), in: scratch.path)
+    scratch.write(
+      "repo/projects/p/tally.yaml", "name: s\ndata: data.jsonl\nquestions:\n  - name: q\n    options: [x, y]\n")
+    scratch.write("repo/projects/p/data.jsonl", #"{"id":"t1","text":"hi"}"# + "\n")
+    let p = try Project.load(scratch.file("repo/projects/p"))
+    try append(p, "José", device: "dev-a", ["j1", "j2"])
+    let report = try Sync.run(project: p, device: "dev-a", remote: scratch.file("remote.git"))
+    #expect(report.out == ["José": 2] && report.committed && report.pushed)
+  }
+
+  @Test func aRemoteThatShrankALogIsNotMerged() throws {
+    let (scratch, a, b) = try setUp()
+    defer { withExtendedLifetime(scratch) {} }
+    try append(a, "ana", device: "dev-a", ["a1", "a2"])
+    _ = try Sync.run(project: a, device: "dev-a", remote: nil)
+    _ = try Sync.run(project: b, device: "dev-b", remote: nil)
+    // Someone empties ana's log on b and pushes it by hand.
+    scratch.write("b/labels/ana/dev-a.jsonl", "")
+    _ = git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qam", "oops", in: b.folder)
+    _ = git("push", "-q", "origin", "HEAD", in: b.folder)
+    let before = scratch.read("a/labels/ana/dev-a.jsonl")
+    #expect(throws: SyncError.self) { try Sync.run(project: a, device: "dev-a", remote: nil) }
+    #expect(scratch.read("a/labels/ana/dev-a.jsonl") == before)
+    // And a local log that lost lines since its last commit is never committed.
+    let (other, c, _) = try setUp()
+    defer { withExtendedLifetime(other) {} }
+    try append(c, "ana", device: "dev-a", ["c1", "c2"])
+    _ = try Sync.run(project: c, device: "dev-a", remote: nil)
+    let lines = other.read("a/labels/ana/dev-a.jsonl").split(separator: "\n")
+    other.write("a/labels/ana/dev-a.jsonl", lines[0] + "\n")
+    #expect(throws: SyncError.self) { try Sync.run(project: c, device: "dev-a", remote: nil) }
   }
 }

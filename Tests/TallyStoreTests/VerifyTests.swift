@@ -153,6 +153,37 @@ import Testing
     #expect(after.notes.first?.message.contains("the chain skips over") == true)
   }
 
+  @Test func aTornWriteTheNextSessionClosedIsNotTampering() throws {
+    let f = try fixture()
+    defer { withExtendedLifetime(f) {} }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: f.ana))
+    handle.seekToEndOfFile()
+    handle.write(Data(#"{"v":1,"id":"a6","ty"#.utf8))
+    try handle.close()
+    _ = try LabelLogWriter(path: f.ana)  // opened (a newline written after the torn line), nothing labeled
+    let report = try LogVerifier.verify(project: f.project)
+    #expect(report.clean, "\(report.problems)")
+    #expect(report.notes.contains { $0.message.hasPrefix("torn write at the end") })
+  }
+
+  @Test func aDeviceLogWithoutAChainOrWithAnInvalidRecordIsAProblem() throws {
+    let f = try fixture()
+    defer { withExtendedLifetime(f) {} }
+    let forged = f.project.logPath(for: "ben", device: "forged")
+    try f.project.prepareLogFolder(for: forged)
+    try (record("z1", task: "t1", answer: "a", at: 5, by: "ben").jsonLine + "\n").write(
+      toFile: forged, atomically: false, encoding: .utf8)
+    var found = try problems(f.project)
+    #expect(found.contains { $0.hasPrefix("forged.jsonl:1: record without `prev` in a device log") }, "\(found)")
+    try write(
+      f.ben,
+      try lines(f.ben) + [
+        #"{"v":1,"id":"x","type":"review","task":"t1","annotator":"ben","submitted_at":"2026-01-01T00:00:00Z","tool":"t"}"#
+      ])
+    found = try problems(f.project)
+    #expect(found.contains { $0.hasPrefix("box.jsonl:3: not a valid record") }, "\(found)")
+  }
+
   @Test func duplicateIdsAndDanglingOrForeignSupersedesAreNamed() throws {
     let f = try fixture()
     defer { withExtendedLifetime(f) {} }
