@@ -14,7 +14,7 @@ import Testing
       .deletingLastPathComponent().path
     let samples = try FileManager.default.contentsOfDirectory(atPath: root + "/SampleData")
       .filter { FileManager.default.fileExists(atPath: root + "/SampleData/" + $0 + "/tally.yaml") }.sorted()
-    #expect(samples == ["compare", "entities", "sentiment", "support-qc", "topics"])
+    #expect(samples == ["compare", "entities", "review", "sentiment", "support-qc", "topics"])
     for sample in samples {
       let result = try TmuxSession.run([TmuxSession.tallyBinary, "validate", "SampleData/" + sample], directory: root)
       #expect(result.status == 0, "\(sample): \(result.output)")

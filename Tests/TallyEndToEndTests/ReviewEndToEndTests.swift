@@ -135,7 +135,8 @@ struct ReviewEndToEndTests {
     // accepted as pos (ana, ben upheld; cy overturned), t4 cy's neg chosen (cy upheld, ben overturned; ana's new
     // answer came after the send-back and is counted with the review that settled it), ana sent back once.
     let quality = try TmuxSession.run([TmuxSession.tallyBinary, "quality", "p", "--json"], directory: folder.path)
-    let reviews = try #require((try? JSONParser.parse(quality.output.utf8))?["reviews"]?.objectValue, "\(quality.output)")
+    let reviews = try #require(
+      (try? JSONParser.parse(quality.output.utf8))?["reviews"]?.objectValue, "\(quality.output)")
     func row(_ name: String) -> JSONObject? {
       reviews["annotators"]?.arrayValue?.compactMap(\.objectValue).first { $0["annotator"] == .string(name) }
     }
@@ -143,7 +144,9 @@ struct ReviewEndToEndTests {
     #expect(row("cy")?["upheld"] == .number(2) && row("cy")?["overturned"] == .number(1), "\(reviews)")
     #expect(row("ben")?["overturned"] == .number(2), "\(reviews)")
     let reviewer = reviews["reviewers"]?.arrayValue?.first?.objectValue
-    #expect(reviewer?["reviewer"] == .string("rev") && reviewer?["settled"] == .number(3) && reviewer?["sent_back"] == .number(1))
+    #expect(
+      reviewer?["reviewer"] == .string("rev") && reviewer?["settled"] == .number(3)
+        && reviewer?["sent_back"] == .number(1))
   }
 
   @Test func onlyListedReviewersMayReview() throws {

@@ -13,7 +13,8 @@ import Testing
     let items = [
       // rev upholds ana, overturns ben.
       ReviewItem(
-        task: "t1", order: 0, answers: [answer("ana", "x"), answer("ben", "y")], aggregate: .choice("x"), confidence: 0.5,
+        task: "t1", order: 0, answers: [answer("ana", "x"), answer("ben", "y")], aggregate: .choice("x"),
+        confidence: 0.5,
         reviews: [
           PastReview(
             reviewer: "rev", recordID: "v1", decision: .chose, answer: .choice("x"), chose: "ana", submittedAt: 10,
@@ -24,7 +25,8 @@ import Testing
         task: "t2", order: 1, answers: [answer("ana", "x"), answer("ben", "x")], aggregate: .choice("x"), confidence: 1,
         reviews: [
           PastReview(
-            reviewer: "rev", recordID: "v2", decision: .override, answer: .choice("z"), submittedAt: 11, activeSeconds: 6,
+            reviewer: "rev", recordID: "v2", decision: .override, answer: .choice("z"), submittedAt: 11,
+            activeSeconds: 6,
             resolves: ["ana-r", "ben-r"]),
           PastReview(
             reviewer: "lee", recordID: "v3", decision: .acceptAggregate, answer: .choice("x"), submittedAt: 12,
@@ -32,7 +34,8 @@ import Testing
         ]),
       // sent back to ben.
       ReviewItem(
-        task: "t3", order: 2, answers: [answer("ana", "y"), answer("ben", "x")], aggregate: .choice("x"), confidence: 0.5,
+        task: "t3", order: 2, answers: [answer("ana", "y"), answer("ben", "x")], aggregate: .choice("x"),
+        confidence: 0.5,
         reviews: [
           PastReview(
             reviewer: "rev", recordID: "v4", decision: .sendBack, answer: nil, sentTo: ["ben"], reason: "see §2",
