@@ -8,7 +8,7 @@ public enum ReviewApp {
   /// The question's own keys, as labeling assigns them (review keys kept out).
   public static func optionKeys(_ question: Question) -> [Character] {
     switch question.kind {
-    case .single, .rating, .comparison:
+    case .single, .rating:
       return OptionKeys.assign(question.options, excluding: ReviewKeymap.reservedCharacters)
     default:
       return []

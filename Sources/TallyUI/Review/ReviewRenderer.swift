@@ -143,7 +143,8 @@ public enum ReviewRenderer {
     let body = max(0, h - 2 - bottomLines.count)
     for (y, line) in lines.prefix(body).enumerated() { _ = screen.write(line, x: 0, y: y + 1) }
     for (n, line) in bottomLines.enumerated() { _ = screen.write(line, x: 0, y: h - 1 - bottomLines.count + n) }
-    _ = screen.write(ReviewKeymap.hint, x: 0, y: h - 1, style: .dim, clip: Rect(x: 0, y: h - 1, width: w, height: 1))
+    _ = screen.write(
+      ReviewKeymap.hint(width: w), x: 0, y: h - 1, style: .dim, clip: Rect(x: 0, y: h - 1, width: w, height: 1))
   }
 
   static func pad(_ text: String, _ width: Int) -> String {

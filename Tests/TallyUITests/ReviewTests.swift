@@ -1,0 +1,436 @@
+import TallyCore
+import TallyJSON
+import Testing
+
+@testable import TallyUI
+
+/// The review program: decisions as effects, the keymap's dispatch, and the screen for each kind of question,
+/// compared as text.
+@Suite struct ReviewTests {
+  static let rating = Question(
+    name: "stars", prompt: "Stars?", kind: .rating,
+    options: (1...5).map { AnswerOption(name: "\($0)") })
+  static let note = Question(name: "note", prompt: "Note?", kind: .text, options: [])
+
+  func answer(_ who: String, _ a: Answer?, seconds: Double = 4, flags: [QualityFlag] = [], left: String? = nil)
+    -> ReviewedAnswer
+  {
+    ReviewedAnswer(
+      annotator: who, recordID: "\(who)-1", answer: a, flags: flags, activeSeconds: seconds, submittedAt: 1,
+      shownLeft: left)
+  }
+
+  func state(
+    _ question: Question, _ answers: [ReviewedAnswer], aggregate: Answer?, confidence: Double, text: String,
+    blind: Bool = false, width: Int = 80, height: Int = 24
+  ) -> ReviewState {
+    let item = ReviewItem(task: "t1", order: 0, answers: answers, aggregate: aggregate, confidence: confidence)
+    var s = ReviewState(
+      question: question, items: [item, item], queue: [0, 1], queueName: "disagreements", reviewer: "rev", blind: blind,
+      width: width, height: height)
+    s.texts[0] = text
+    s.accuracy = ["ana": 0.91, "ben": 0.62]
+    return s
+  }
+
+  func render(_ s: ReviewState) -> Screen {
+    var screen = Screen(width: s.width, height: s.height)
+    ReviewRenderer.render(s, into: &screen)
+    return screen
+  }
+
+  var choice: ReviewState {
+    state(
+      Fixture.sentiment,
+      [
+        answer("ana", .choice("pos")), answer("ben", .choice("neg"), seconds: 0.4, flags: [.tooFast]),
+        answer("cy", .choice("pos")),
+      ],
+      aggregate: .choice("pos"), confidence: 0.67, text: "The soup was wonderful, the service slow.")
+  }
+
+  @Test func enterAcceptsTheAggregateAndTheScreenMovesOnOnlyOnceItIsWritten() {
+    var s = choice
+    _ = ReviewApp.start(&s, now: 0)
+    let effects = ReviewApp.update(&s, .key(.enter), now: 5)
+    guard case .write(let draft)? = effects.first else {
+      Issue.record("no write: \(effects)")
+      return
+    }
+    #expect(draft.decision == .acceptAggregate && draft.answer == .choice("pos") && draft.activeSeconds == 5)
+    #expect(draft.resolves == ["ana-1", "ben-1", "cy-1"])
+    // Keys wait while the record is written; then the next task.
+    #expect(ReviewApp.update(&s, .key(.char("n")), now: 6).isEmpty && s.position == 0)
+    _ = ReviewApp.update(&s, .written(item: 0), now: 6)
+    #expect(s.position == 1 && s.decided[0] == .acceptAggregate)
+    #expect(s.message == "Saved: the aggregate (Positive).")
+  }
+
+  @Test func pickOverrideCommentAndSendBack() {
+    var s = choice
+    // Shift-2 picks ben.
+    guard case .write(let pick)? = ReviewApp.update(&s, .key(.char("@")), now: 1).first else { return }
+    #expect(pick.decision == .chose && pick.chose == "ben" && pick.answer == .choice("neg"))
+    _ = ReviewApp.update(&s, .writeFailed("disk full"), now: 1)
+    #expect(s.message?.hasPrefix("Not saved: disk full") == true && s.position == 0)
+    // A comment, then an override with the question's own key 3 (neu).
+    _ = ReviewApp.update(&s, .key(.char("c")), now: 1)
+    for c in "too mixed" { _ = ReviewApp.update(&s, .key(.char(c)), now: 1) }
+    _ = ReviewApp.update(&s, .key(.enter), now: 1)
+    #expect(s.pendingComment == "too mixed" && s.mode == .deciding)
+    guard case .write(let override)? = ReviewApp.update(&s, .key(.char("3")), now: 2).first else { return }
+    #expect(override.decision == .override && override.answer == .choice("neu") && override.comment == "too mixed")
+    _ = ReviewApp.update(&s, .written(item: 0), now: 2)
+    // Send back to one annotator (Tab, Tab: ben) with a reason; an empty reason is refused.
+    _ = ReviewApp.update(&s, .key(.char("b")), now: 3)
+    #expect(ReviewApp.update(&s, .key(.enter), now: 3).isEmpty)
+    _ = ReviewApp.update(&s, .key(.tab), now: 3)
+    _ = ReviewApp.update(&s, .key(.tab), now: 3)
+    for c in "see §2" { _ = ReviewApp.update(&s, .key(.char(c)), now: 3) }
+    guard case .write(let back)? = ReviewApp.update(&s, .key(.enter), now: 3).first else { return }
+    #expect(back.decision == .sendBack && back.sentTo == ["ben"] && back.reason == "see §2" && back.answer == nil)
+  }
+
+  @Test func typedWordsInACommentNeverDecide() {
+    var s = choice
+    _ = ReviewApp.update(&s, .key(.char("c")), now: 1)
+    for c in "b1n!q@3" { #expect(ReviewApp.update(&s, .key(.char(c)), now: 1).isEmpty) }
+    #expect(s.pending == nil && s.position == 0)
+  }
+
+  @Test func theKeymapIsTheOneSourceOfTheKeys() {
+    let optionKeys = ReviewApp.optionKeys(Fixture.sentiment)
+    #expect(optionKeys == ["1", "2", "3"])
+    #expect(Set(optionKeys).isDisjoint(with: ReviewKeymap.reservedCharacters))
+    for entry in ReviewKeymap.entries {
+      for key in entry.keys { #expect(ReviewKeymap.action(for: key, optionKeys: optionKeys) == entry.action) }
+    }
+    #expect(ReviewKeymap.action(for: .char("#"), optionKeys: optionKeys) == .pick(3))
+    #expect(ReviewKeymap.hint(width: 80).hasPrefix("Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment"))
+    #expect(ReviewKeymap.hint(width: 80).hasSuffix("? keys · q quit") && ReviewKeymap.hint(width: 80).count <= 80)
+  }
+
+  @Test func theScreenForEachKindNamedAndBlind() {
+    let cases: [(String, ReviewState)] = [
+      ("review-choice", choice),
+      (
+        "review-choice-blind",
+        state(
+          Fixture.sentiment, [answer("ana", .choice("pos")), answer("ben", .choice("neg"))], aggregate: .choice("pos"),
+          confidence: 0.5, text: "Fine.", blind: true)
+      ),
+      (
+        "review-multi",
+        state(
+          Fixture.tags, [answer("ana", .choices(["food", "price"])), answer("ben", .choices(["food"]))],
+          aggregate: .choices(["food"]), confidence: 0.5, text: "Cheap and tasty.")
+      ),
+      (
+        "review-taxonomy",
+        state(
+          Fixture.topics, [answer("ana", .path(["billing", "refunds", "partial"])), answer("ben", .path(["other"]))],
+          aggregate: .path(["billing", "refunds", "partial"]), confidence: 0.5, text: "I want half my money back.")
+      ),
+      (
+        "review-rating",
+        state(
+          Self.rating, [answer("ana", .rating(4)), answer("ben", .rating(2)), answer("cy", nil)], aggregate: .rating(4),
+          confidence: 0.5, text: "Decent.")
+      ),
+      (
+        "review-text",
+        state(
+          Self.note, [answer("ana", .text("late delivery")), answer("ben", .text("Late  delivery"))],
+          aggregate: .text("late delivery"), confidence: 1, text: "It came a week late.")
+      ),
+      (
+        "review-spans",
+        state(
+          Fixture.entities,
+          [
+            answer("ana", .spans([Span(start: 0, end: 13, label: "PER", text: "Angela Merkel")])),
+            answer(
+              "ben",
+              .spans([
+                Span(start: 0, end: 6, label: "PER", text: "Angela"),
+                Span(start: 18, end: 24, label: "LOC", text: "Berlin"),
+              ])),
+            answer(
+              "cy",
+              .spans([
+                Span(start: 0, end: 13, label: "PER", text: "Angela Merkel"),
+                Span(start: 18, end: 24, label: "LOC", text: "Berlin"),
+              ])),
+          ],
+          aggregate: .spans([
+            Span(start: 0, end: 13, label: "PER", text: "Angela Merkel"),
+            Span(start: 18, end: 24, label: "LOC", text: "Berlin"),
+          ]),
+          confidence: 0.67, text: "Angela Merkel in Berlin.")
+      ),
+      (
+        "review-compare",
+        state(
+          Fixture.comparison(),
+          [
+            answer("ana", .comparison(.a, strength: nil), left: "b"),
+            answer("ben", .comparison(.b, strength: nil), left: "a"),
+          ],
+          aggregate: .comparison(.a, strength: nil), confidence: 0.5, text: "Which answer explains recursion better?")
+      ),
+      (
+        "review-choice-wide",
+        {
+          var s = choice; s.width = 120; s.height = 30; return s
+        }()
+      ),
+    ]
+    for (name, s) in cases {
+      let expected = Self.expected[name] ?? ""
+      expectScreen(render(s), expected, name: name)
+    }
+  }
+
+  static let expected: [String: String] = [
+    "review-choice-blind": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      Fine.
+
+    sentiment: 2 annotators, 1 of 2 agree
+      ⇧1 A1        Positive  4 s  est. 91%
+      ⇧2 A2        Negative  4 s  est. 62%
+      aggregate  Positive  50%
+      your answer: 1 Positive · 2 Negative · 3 Neutral
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-choice-wide": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      The soup was wonderful, the service slow.
+
+    sentiment: 3 annotators, 2 of 3 agree
+      ⇧1 ana       Positive  4 s  est. 91%
+      ⇧2 ben       Negative  0.4 s  est. 62%  ⚑ too_fast
+      ⇧3 cy        Positive  4 s
+      aggregate  Positive  67%
+      your answer: 1 Positive · 2 Negative · 3 Neutral
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · b send back · n → next · p ← back · g guide · ? keys · q quit
+    """,
+    "review-choice": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      The soup was wonderful, the service slow.
+
+    sentiment: 3 annotators, 2 of 3 agree
+      ⇧1 ana       Positive  4 s  est. 91%
+      ⇧2 ben       Negative  0.4 s  est. 62%  ⚑ too_fast
+      ⇧3 cy        Positive  4 s
+      aggregate  Positive  67%
+      your answer: 1 Positive · 2 Negative · 3 Neutral
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-compare": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      Which answer explains recursion better?
+
+    overall: 2 annotators, 1 of 2 agree
+      ⇧1 ana       response A  (b on the left)  4 s  est. 91%
+      ⇧2 ben       response B  (a on the left)  4 s  est. 62%
+      aggregate  response A  50%
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-multi": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      Cheap and tasty.
+
+    tags: 2 annotators, 1 of 2 agree
+      ⇧1 ana       food, price  4 s  est. 91%
+      ⇧2 ben       food  4 s  est. 62%
+      aggregate  food  50%
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-rating": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      Decent.
+
+    stars: 3 annotators, 1 of 2 agree
+      ⇧1 ana       4  4 s  est. 91%
+      ⇧2 ben       2  4 s  est. 62%
+      ⇧3 cy        skipped  4 s
+      aggregate  4  50%
+      your answer: 1 1 · 2 2 · 3 3 · 4 4 · 5 5
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-spans": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      Angela Merkel in Berlin.
+
+    entities: 3 annotators, 1 of 3 agree
+      ⇧1 ana       PER “Angela Merkel”  4 s  est. 91%
+      ⇧2 ben       PER “Angela”, LOC “Berlin”  4 s  est. 62%
+      ⇧3 cy        PER “Angela Merkel”, LOC “Berlin”  4 s
+      aggregate  PER “Angela Merkel”, LOC “Berlin”  67%
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-taxonomy": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      I want half my money back.
+
+    topic: 2 annotators, 1 of 2 agree
+      ⇧1 ana       Billing › Refunds › Partial refund  4 s  est. 91%
+      ⇧2 ben       Other  4 s  est. 62%
+      aggregate  Billing › Refunds › Partial refund  50%
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+    "review-text": """
+     Review · disagreements · 1/2 · task t1 · 0 decided
+      It came a week late.
+
+    note: 2 annotators, 2 of 2 agree
+      ⇧1 ana       “late delivery”  4 s  est. 91%
+      ⇧2 ben       “Late  delivery”  4 s  est. 62%
+      aggregate  “late delivery”  100%
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    """,
+  ]
+}
