@@ -69,10 +69,17 @@ public struct PastReview: Sendable, Equatable {
 /// One task for review: every annotator's current answer, the aggregate, what is known (gold, prediction), and
 /// the reviews made of it.
 public struct ReviewItem: Sendable, Equatable {
+  public static func == (a: ReviewItem, b: ReviewItem) -> Bool {
+    a.task == b.task && a.order == b.order && a.answers == b.answers && a.aggregate == b.aggregate
+      && a.confidence == b.confidence && a.gold == b.gold && a.prediction == b.prediction && a.reviews == b.reviews
+  }
+
   public var task: String
   /// Data order (for queues that keep it).
   public var order: Int
-  public var answers: [ReviewedAnswer]
+  public var answers: [ReviewedAnswer] { didSet { tally = ReviewItem.count(answers) } }
+  /// The given answers' categories with how many gave each, most first (then by name).
+  public private(set) var tally: [(category: String, count: Int)] = []
   /// The aggregate's answer and confidence (nil without answers).
   public var aggregate: Answer?
   public var confidence: Double
@@ -88,6 +95,7 @@ public struct ReviewItem: Sendable, Equatable {
     self.task = task
     self.order = order
     self.answers = answers
+    self.tally = ReviewItem.count(answers)
     self.aggregate = aggregate
     self.confidence = confidence
     self.gold = gold
@@ -95,11 +103,17 @@ public struct ReviewItem: Sendable, Equatable {
     self.reviews = reviews
   }
 
-  /// The given answers' categories with how many gave each, most first (then by name).
-  public var tally: [(category: String, count: Int)] {
-    var counts: [String: Int] = [:]
-    for a in answers { if let answer = a.answer { counts[answer.category, default: 0] += 1 } }
-    return counts.map { ($0.key, $0.value) }.sorted { ($0.count, $1.category) > ($1.count, $0.category) }
+  static func count(_ answers: [ReviewedAnswer]) -> [(category: String, count: Int)] {
+    var counts: [(category: String, count: Int)] = []
+    for a in answers {
+      guard let category = a.answer?.category else { continue }
+      if let i = counts.firstIndex(where: { $0.category == category }) {
+        counts[i].count += 1
+      } else {
+        counts.append((category, 1))
+      }
+    }
+    return counts.sorted { ($0.count, $1.category) > ($1.count, $0.category) }
   }
 
   /// How many annotators gave the most common answer.
@@ -185,12 +199,15 @@ public enum ReviewQueue: Sendable, Equatable {
     let open = items.indices.filter { again || !items[$0].settled }
     switch self {
     case .disagreements:
-      return open.filter { items[$0].disagrees }.sorted { a, b in
-        let (x, y) = (items[a], items[b])
-        if x.entropy != y.entropy { return x.entropy > y.entropy }
-        if x.confidence != y.confidence { return x.confidence < y.confidence }
-        return x.order < y.order
+      // The keys computed once per task, not per comparison.
+      let keyed = open.filter { items[$0].disagrees }.map {
+        ($0, items[$0].entropy, items[$0].confidence, items[$0].order)
       }
+      return keyed.sorted { x, y in
+        if x.1 != y.1 { return x.1 > y.1 }
+        if x.2 != y.2 { return x.2 < y.2 }
+        return x.3 < y.3
+      }.map(\.0)
     case .flagged:
       return open.filter { items[$0].flagged }.sorted { items[$0].order < items[$1].order }
     case .sample(let rate, let seed):

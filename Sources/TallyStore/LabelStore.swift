@@ -259,37 +259,66 @@ public struct LabelStore: Sendable {
   }
 
   /// Reads the lines of `indices` (grouped by log, in offset order, with one open file per log) through `read`.
-  private func lines<T>(_ indices: [Int], _ read: (UnsafeRawBufferPointer) -> T?) -> [T?] {
-    var result = [T?](repeating: nil, count: indices.count)
+  private func lines<T: Sendable>(_ indices: [Int], _ read: @escaping @Sendable (UnsafeRawBufferPointer) -> T?) -> [T?]
+  {
     var byLog: [Int32: [(slot: Int, entry: Int)]] = [:]
     for (slot, i) in indices.enumerated() { byLog[entries[i].log, default: []].append((slot, i)) }
-    for (log, wanted) in byLog {
-      if !held[Int(log)].isEmpty {
-        // In memory: offsets are positions in the held records.
-        let records = held[Int(log)]
-        var positions: [Int: Int] = [:]
-        var seen = 0
-        for (n, entry) in entries.enumerated() where entry.log == log {
-          positions[n] = seen
-          seen += 1
-        }
-        for (slot, i) in wanted {
-          guard let p = positions[i] else { continue }
-          let line = records[p].jsonLine
-          result[slot] = Array(line.utf8).withUnsafeBytes { read($0) }
-        }
-        continue
-      }
-      let fd = open(logs[Int(log)], O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { continue }
-      defer { close(fd) }
-      var buffer = [UInt8](repeating: 0, count: 4096)
-      for (slot, i) in wanted.sorted(by: { entries[$0.entry].offset < entries[$1.entry].offset }) {
-        guard let bytes = LabelStore.line(fd: fd, at: entries[i].offset, buffer: &buffer) else { continue }
-        result[slot] = bytes.withUnsafeBytes { read($0) }
-      }
+    let groups = byLog.map { ($0.key, $0.value) }
+    let results = Mutex([(slot: Int, value: T?)]())
+    let store = self
+    // Logs in parallel; a log most of whose records are wanted is read whole, once, instead of line by line.
+    DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+      let (log, wanted) = groups[g]
+      let found = store.readLines(log: log, wanted: wanted, read)
+      results.withLock { $0 += found }
     }
+    var result = [T?](repeating: nil, count: indices.count)
+    for (slot, value) in results.withLock({ $0 }) { result[slot] = value }
     return result
+  }
+
+  private func readLines<T>(log: Int32, wanted: [(slot: Int, entry: Int)], _ read: (UnsafeRawBufferPointer) -> T?)
+    -> [(slot: Int, value: T?)]
+  {
+    var found: [(slot: Int, value: T?)] = []
+    found.reserveCapacity(wanted.count)
+    if !held[Int(log)].isEmpty {
+      // In memory: offsets are positions in the held records.
+      let records = held[Int(log)]
+      var positions: [Int: Int] = [:]
+      var seen = 0
+      for (n, entry) in entries.enumerated() where entry.log == log {
+        positions[n] = seen
+        seen += 1
+      }
+      for (slot, i) in wanted {
+        guard let p = positions[i] else { continue }
+        found.append((slot, Array(records[p].jsonLine.utf8).withUnsafeBytes { read($0) }))
+      }
+      return found
+    }
+    let path = logs[Int(log)]
+    if wanted.count > 256, let bytes = try? Files.readBytes(path) {
+      bytes.withUnsafeBytes { all in
+        for (slot, i) in wanted {
+          let start = Int(entries[i].offset)
+          guard start >= 0, start < all.count, let base = all.baseAddress else { continue }
+          let end =
+            memchr(base + start, 0x0A, all.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? all.count
+          found.append((slot, read(UnsafeRawBufferPointer(rebasing: all[start..<end]))))
+        }
+      }
+      return found
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return found }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    for (slot, i) in wanted.sorted(by: { entries[$0.entry].offset < entries[$1.entry].offset }) {
+      guard let bytes = LabelStore.line(fd: fd, at: entries[i].offset, buffer: &buffer) else { continue }
+      found.append((slot, bytes.withUnsafeBytes { read($0) }))
+    }
+    return found
   }
 
   /// The line starting at `offset` (without its newline).

@@ -23,16 +23,17 @@ public struct ReviewData: Sendable {
     let reviews = store.reviewsByTask()
     var items: [ReviewItem] = []
     items.reserveCapacity(byTask.count)
-    // One read of every current record's fields, in log order.
-    let indices = byTask.values.flatMap { $0 }
+    // One read of every current record's fields.
+    let groups = byTask.filter { !$0.key.gold }.map { ($0.key, $0.value) }
+    let indices = groups.flatMap { $0.1 }
     let fields = store.fields(keys, of: indices)
-    var fieldsOf: [Int: [JSONValue?]] = [:]
-    for (n, i) in indices.enumerated() { if let f = fields[n] { fieldsOf[i] = f } }
-    for (key, list) in byTask where !key.gold {
+    var n = 0
+    for (key, list) in groups {
       var answers: [ReviewedAnswer] = []
       for i in list {
         let entry = store.entries[i]
-        let f = fieldsOf[i] ?? Array(repeating: nil, count: keys.count)
+        let f = fields[n] ?? Array(repeating: nil, count: keys.count)
+        n += 1
         let answer =
           entry.type == .answer ? (f[0]?.objectValue).flatMap { Answer(answers: $0, question: question) } : nil
         if entry.type == .answer && answer == nil { continue }  // answered other questions only
@@ -41,7 +42,7 @@ public struct ReviewData: Sendable {
           skipReason: f[4]?.stringValue,
           flags: f[1]?.arrayValue?.compactMap { $0.stringValue.flatMap(QualityFlag.init(rawValue:)) } ?? [],
           activeSeconds: f[2]?.doubleValue, submittedAt: entry.submittedAt, shownLeft: f[3]?.stringValue)
-        a.concurrent = concurrent.contains("\(key.id)\u{1F}\(a.annotator)")
+        a.concurrent = !concurrent.isEmpty && concurrent.contains("\(key.id)\u{1F}\(a.annotator)")
         answers.append(a)
       }
       guard !answers.isEmpty else { continue }
@@ -63,8 +64,9 @@ public struct ReviewData: Sendable {
       }
       items.append(item)
     }
-    items.sort { ($0.order, $0.task) < ($1.order, $1.task) }
-    return ReviewData(question: question, items: items, positions: positions)
+    let sorted = items.indices.sorted { (items[$0].order, items[$0].task) < (items[$1].order, items[$1].task) }
+    // Sorted by index, so that each (large) item is moved once.
+    return ReviewData(question: question, items: sorted.map { items[$0] }, positions: positions)
   }
 
   /// Adds each item's prediction from the data (for the `model` queue and the screen).

@@ -1,7 +1,7 @@
 // tally-bench: generates a 1,000,000-line dataset and a 1,000,000-record label log, then measures
 // start-up to the first frame, peak memory, resume, and key-to-frame latency; then the team half (aggregation,
 // agreement and Bradley–Terry on a million judgments, the label store over a million records).
-// Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team|store-bench|store]`.
+// Run: `swift run -c release tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team|review|store-bench|store]`.
 import TallyCLI
 import TallyCore
 import TallyJSON
@@ -82,12 +82,23 @@ while let arg = args.popFirst() {
   case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
   case "--only": only = args.popFirst()
   default:
-    print("usage: tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team|store-bench|store]")
+    print("usage: tally-bench [--lines N] [--dir PATH] [--runs N] [--only labeling|team|review|store-bench|store]")
     exit(2)
   }
 }
 if only == "store" {
   storeOnly(dir: dir)
+  exit(0)
+}
+if only == "review-open" {
+  let s = monotonic()
+  let state = openReview(dir: dir)
+  print("review open: \(fmt(monotonic() - s)) s, \(state?.queue.count ?? 0) tasks in the queue")
+  exit(0)
+}
+if only == "review" {
+  mkdir(dir, 0o755)
+  runReviewBench(dir: dir, runs: runs)
   exit(0)
 }
 if only == "store-bench" {
@@ -326,4 +337,7 @@ for _ in 0..<5 {
 print(
   "word diff of the two 10 KB responses (once per task, on `w`): median \(fmt(percentile(diffTimes, 0.5) * 1e3, 2)) ms")
 
-if only != "labeling" { runTeamBench(dir: dir, runs: runs) }
+if only != "labeling" {
+  runTeamBench(dir: dir, runs: runs)
+  runReviewBench(dir: dir, runs: runs)
+}
