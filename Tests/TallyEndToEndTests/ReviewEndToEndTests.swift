@@ -64,14 +64,16 @@ struct ReviewEndToEndTests {
     let first = try review(folder)
     var screen = try first.waitFor("review text number 3")
     #expect(screen.contains("disagreements · 1/3"))
-    #expect(screen.contains("ana") && screen.contains("ben") && screen.contains("cy"))
+    screen = try first.waitFor("⇧3 cy")
+    #expect(screen.contains("ana") && screen.contains("ben"))
     try first.send("c")
     try first.type("ambiguous wording")
     try first.send("Enter")
     try first.waitFor("comment: “ambiguous wording”")
     try first.send("3")  // override: neu
-    screen = try first.waitFor("review text number 2")
-    #expect(screen.contains("Saved: your answer (neu)"))
+    // (Wait for the line itself: a screen is captured while it is drawn, top to bottom.)
+    screen = try first.waitFor("Saved: your answer (neu)")
+    #expect(screen.contains("review text number 2"))
     try first.send("Enter")  // t2: accept the aggregate (pos)
     try first.waitFor("review text number 4")
     // Killed before deciding t4: nothing decided is lost.
@@ -91,8 +93,8 @@ struct ReviewEndToEndTests {
     // ana's next session shows t4 first, with the reason; her new answer supersedes the old one.
     let ana = try TmuxSession(
       command: "\(TmuxSession.tallyBinary) label p --annotator ana", directory: folder.path, width: 100, height: 30)
-    screen = try ana.waitFor("review text number 4")
-    #expect(screen.contains("Sent back by rev: neg and neu both fit: read section 2"), "\(screen)")
+    screen = try ana.waitFor("Sent back by rev: neg and neu both fit: read section 2")
+    #expect(screen.contains("review text number 4"), "\(screen)")
     try ana.send("3")  // neu
     // Everything else is answered: the queue goes on from there, all done.
     try ana.waitFor("5/5 done")

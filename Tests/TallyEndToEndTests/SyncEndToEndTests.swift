@@ -218,8 +218,10 @@ extension SyncEndToEndTests {
     let session = try TmuxSession(
       command: "\(TmuxSession.tallyBinary) label . --annotator ana", directory: machine.folder)
     // ana's queue is her share only: her tasks, in data order, and the count says so.
-    let first = try session.waitFor("item \(mine[0]) text")
-    #expect(first.contains("0/\(mine.count) done"), "\(first)")
+    try session.waitFor("item \(mine[0]) text")
+    // (The status line is drawn after the text: wait for it.)
+    let first = try session.waitFor("0/\(mine.count) done")
+    #expect(first.contains("item \(mine[0]) text"), "\(first)")
     for n in mine.indices {
       try session.waitFor("item \(mine[n]) text")
       try session.send("1")
