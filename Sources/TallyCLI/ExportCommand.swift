@@ -7,7 +7,8 @@ import TallyStore
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Export the current answer of each (task, annotator): the latest record wins."
+    abstract: "Export the current answer of each (task, annotator), by the current-answer rule; or with --final, "
+      + "the final dataset: one row per task and where its answer came from."
   )
 
   @Argument(help: "The project folder or its tally.yaml (for a quick start: the <data>.tally folder or the data file).")

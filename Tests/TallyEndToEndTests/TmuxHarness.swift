@@ -83,7 +83,19 @@ final class TmuxSession {
     var screen = ""
     while Date() < deadline {
       screen = try capture()
-      if screen.contains(text) { return screen }
+      if screen.contains(text) {
+        // A capture can catch a frame half drawn (top to bottom): return the screen once it holds still.
+        var settled = screen
+        for _ in 0..<20 {
+          Thread.sleep(forTimeInterval: 0.03)
+          let again = try capture()
+          if again == settled { break }
+          settled = again
+        }
+        if settled.contains(text) { return settled }
+        screen = settled
+        continue
+      }
       Thread.sleep(forTimeInterval: 0.05)
     }
     Issue.record("timed out waiting for “\(text)”; screen was:\n\(screen)", sourceLocation: sourceLocation)
