@@ -70,7 +70,7 @@ final class ReviewSession {
   let project: Project
   let reviewer: String
   let dataset: Dataset
-  let data: ReviewData
+  var data: ReviewData
   let writer: LabelLogWriter
   let logPath: String
   var state: ReviewState
@@ -88,7 +88,7 @@ final class ReviewSession {
     }
     dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
     let store = try LabelStore.load(project: project)
-    var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset)
+    var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset, scanData: false)
     if queue == .model || project.config.predictionField != nil { data.loadPredictions(dataset) }
     self.data = data
     let home = TallyHome.folder(environment: TallyHome.environment)
@@ -101,7 +101,9 @@ final class ReviewSession {
       question: question, items: data.items, queue: queue.order(data.items, again: again), queueName: queue.name,
       reviewer: reviewer, blind: blind, width: 80, height: 24)
     state.guidelines = project.guidelinesText
-    if question.kind == .single || question.kind == .taxonomy {
+    // Estimated accuracy (Dawid–Skene) beside each annotator; on very large projects it would delay the first
+    // screen by seconds, so it is left out there (`tally report` has it).
+    if (question.kind == .single || question.kind == .taxonomy) && store.count <= 300_000 {
       var options = AggregationOptions()
       options.method = .ds
       let result = Aggregation.project(project, store: store, question: question, options: options)
@@ -166,7 +168,9 @@ final class ReviewSession {
       case .loadText(let item):
         let task = state.items[item].task
         var text = "(this task is no longer in the data file)"
-        if let at = data.positions[task], case .success(let loaded) = dataset.task(at: at) { text = loaded.text }
+        if let at = data.position(of: task, in: dataset), case .success(let loaded) = dataset.task(at: at) {
+          text = loaded.text
+        }
         queue += ReviewApp.update(&state, .textLoaded(item: item, text: text), now: Clock.now())
       case .write(let draft):
         let now = Clock.now()

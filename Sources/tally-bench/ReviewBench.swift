@@ -41,15 +41,29 @@ func prepareReviewProject(dir: String) {
 
 /// Opens the review as `tally review` does, to the first task's text (`--only review-open`).
 func openReview(dir: String) -> ReviewState? {
+  var t = monotonic()
   guard let project = try? Project.load(dir + "/review"), let question = project.config.questions.first,
-    let dataset = try? Dataset(path: project.dataPath, spec: DataSpec(project.config)),
-    let store = try? LabelStore.load(project: project)
+    let dataset = try? Dataset(path: project.dataPath, spec: DataSpec(project.config))
   else { return nil }
-  let data = ReviewData.load(project: project, store: store, question: question, dataset: dataset)
+  let opened = monotonic() - t
+  t = monotonic()
+  guard let store = try? LabelStore.load(project: project) else { return nil }
+  let loaded = monotonic() - t
+  t = monotonic()
+  var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset, scanData: false)
+  let items = monotonic() - t
+  t = monotonic()
+  defer {
+    if CommandLine.arguments.contains("review-open") {
+      print(
+        "  data indexed \(fmt(opened)) s, store \(fmt(loaded)) s, items \(fmt(items)) s, queue \(fmt(monotonic() - t)) s"
+      )
+    }
+  }
   var state = ReviewState(
     question: question, items: data.items, queue: ReviewQueue.disagreements.order(data.items),
     queueName: "disagreements", reviewer: "bench", blind: false, width: 200, height: 60)
-  if let first = state.current, let at = data.positions[data.items[first].task],
+  if let first = state.current, let at = data.position(of: data.items[first].task, in: dataset),
     case .success(let task) = dataset.task(at: at)
   {
     state.texts[first] = task.text
