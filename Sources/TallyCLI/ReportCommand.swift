@@ -174,6 +174,29 @@ enum ReportView {
         }
       }
     }
+    if let reviews = report.reviews {
+      // Reviews: who was overturned, and where reviewers disagreed with each other.
+      out.append(StyledLine(""))
+      out.append(StyledLine("reviews", .bold))
+      out += Charts.table(
+        header: ["annotator", "reviewed", "overturned", "sent back"],
+        rows: reviews.annotators.map {
+          [
+            $0.annotator, "\($0.reviewed)",
+            "\($0.overturned)" + ($0.overturnedShare.map { " (\(Charts.percent($0).trimmingLeadingSpaces))" } ?? ""),
+            "\($0.sentBack)",
+          ]
+        }, rightAligned: [1, 2, 3])
+      out += Charts.table(
+        header: ["reviewer", "settled", "sent back", "changed by another"],
+        rows: reviews.reviewers.map {
+          ["\($0.reviewer)", "\($0.settled)", "\($0.sentBack)", "\($0.changedByAnother)"]
+        },
+        rightAligned: [1, 2, 3])
+      if let top = reviews.confusions.first {
+        out.append(StyledLine("most often corrected: \(top.said) → \(top.review) (\(top.count)×)", .dim))
+      }
+    }
     return out.flatMap { StyledWrap.wrap($0, width: width, restIndent: StyledLine("  ")) }
   }
 

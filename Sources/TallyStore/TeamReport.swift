@@ -30,6 +30,8 @@ public struct TeamReport: Sendable {
   public var conflicts: Int
   public var quality: QualityReport
   public var questions: [QuestionReport]
+  /// What reviews found (first question), when there are reviews.
+  public var reviews: ReviewAudit?
 
   public static func make(project: Project, store: LabelStore, bootstrapRounds: Int = 200) throws -> TeamReport {
     let quality = try QualityReport.make(project: project).report
@@ -38,10 +40,15 @@ public struct TeamReport: Sendable {
       questions.append(questionReport(project: project, store: store, question: question, bootstrap: bootstrapRounds))
     }
     let current = store.currentRecords()
-    return TeamReport(
+    var report = TeamReport(
       project: project.config.name, tasks: Set(current.compactMap(\.task)).count,
       annotators: Array(Set(current.map(\.annotator))).sorted(), records: store.count,
       conflicts: store.conflicts.count, quality: quality, questions: questions)
+    if let question = project.config.questions.first, store.entries.contains(where: { $0.type == .review }) {
+      report.reviews = ReviewAudit.make(
+        items: ReviewData.load(project: project, store: store, question: question, dataset: nil).items)
+    }
+    return report
   }
 
   static func questionReport(project: Project, store: LabelStore, question: Question, bootstrap: Int) -> QuestionReport
@@ -130,6 +137,7 @@ public struct TeamReport: Sendable {
     o["annotators"] = .array(annotators.map(JSONValue.string))
     o["records"] = .number(Double(records))
     o["conflicts"] = .number(Double(conflicts))
+    if let reviews { o["reviews"] = reviews.json }
     o["questions"] = .array(
       questions.map { q in
         var r = JSONObject()

@@ -145,6 +145,12 @@ struct ReviewEndToEndTests {
     #expect(row("ana")?["sent_back"] == .number(1))
     #expect(row("cy")?["upheld"] == .number(2) && row("cy")?["overturned"] == .number(1), "\(reviews)")
     #expect(row("ben")?["overturned"] == .number(2), "\(reviews)")
+    // The team report shows the same, reviewers beside annotators.
+    let report = try TmuxSession.run(
+      ["/usr/bin/env", "NO_COLOR=1", TmuxSession.tallyBinary, "report", "p"], directory: folder.path)
+    #expect(report.output.contains("reviews") && report.output.contains("changed by another"), "\(report.output)")
+    #expect(
+      report.output.split(separator: "\n").contains { $0.hasPrefix("rev ") && $0.contains("3") }, "\(report.output)")
     let reviewer = reviews["reviewers"]?.arrayValue?.first?.objectValue
     #expect(
       reviewer?["reviewer"] == .string("rev") && reviewer?["settled"] == .number(3)
