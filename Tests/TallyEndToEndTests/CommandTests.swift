@@ -23,6 +23,26 @@ import Testing
     }
   }
 
+  @Test func theReviewSamplesBundleBringsThreeAnnotatorsIn() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().path
+    let folder = try TemporaryFolder()
+    for file in ["tally.yaml", "data.jsonl", "team.bundle"] {
+      try folder.write(
+        "review/" + file, try String(contentsOfFile: root + "/SampleData/review/" + file, encoding: .utf8))
+    }
+    try folder.write(
+      "review/tally.yaml",
+      try folder.read("review/tally.yaml").replacingOccurrences(
+        of: "guidelines: ../../Guidelines/sentiment.md\n", with: ""))
+    let merged = try tally(["merge", "review", "review/team.bundle"], in: folder)
+    #expect(merged.status == 0 && merged.output.contains("added 27 records"), "\(merged.output)")
+    let agreement = try tally(["agreement", "review", "--json"], in: folder)
+    let doc = try JSONParser.parse(agreement.output.utf8)
+    #expect(doc["items"] == .number(8) && doc["annotators"] == .number(3), "\(agreement.output)")
+    #expect(try tally(["verify", "review"], in: folder).status == 0)
+  }
+
   @Test func twoProcessesAppendingToOneLogLoseNothing() throws {
     let folder = try TemporaryFolder()
     let log = folder.path + "/shared.jsonl"
