@@ -1,3 +1,5 @@
+import TallyTerminal
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -44,6 +46,20 @@ enum RecordIDs {
     }
     return hex[0..<4].joined() + "-" + hex[4..<6].joined() + "-" + hex[6..<8].joined() + "-"
       + hex[8..<10].joined() + "-" + hex[10..<16].joined()
+  }
+}
+
+/// The terminal a session draws on: signal safety installed, colours as the environment asks; nil (with the
+/// reason printed) when there is none.
+enum SessionTerminal {
+  static func open() -> Terminal? {
+    do {
+      TerminalSafety.install()
+      return try Terminal(colors: Terminal.colorsWanted(environment: Environment.all()))
+    } catch {
+      StandardError.print("tally: \(error)")
+      return nil
+    }
   }
 }
 

@@ -48,14 +48,7 @@ final class LabelSession {
       return (error as? EngineError)?.code ?? 1
     }
     for problem in engine.setProblems { StandardError.print(problem.description) }
-    let terminal: Terminal
-    do {
-      TerminalSafety.install()
-      terminal = try Terminal(colors: Terminal.colorsWanted(environment: Environment.all()))
-    } catch {
-      StandardError.print("tally: \(error)")
-      return 1
-    }
+    guard let terminal = SessionTerminal.open() else { return 1 }
     let size = terminal.size
     engine.start(width: size.width, height: size.height)
     let scanner = DataScanner(dataset: engine.dataset)
@@ -260,7 +253,7 @@ public final class LabelEngine {
     }
     // Tasks a reviewer sent back to this annotator (and not answered since) come first, with the reason.
     if phase == nil {
-      sentBack = Self.sentBack(project: project, annotator: annotator)
+      sentBack = Self.sentBack(project: project, annotator: annotator, ownLogs: logPaths, index: index)
       if !sentBack.isEmpty {
         var first = Set<Int32>()
         let wanted = sentBack
@@ -430,16 +423,17 @@ public final class LabelEngine {
   }
 
   /// The tasks reviewers sent back to `annotator` that they have not answered since, with the notice.
-  static func sentBack(project: Project, annotator: String) -> [TaskKey: String] {
-    guard let store = try? LabelStore.load(project: project) else { return [:] }
-    var answeredAt: [TaskKey: Double] = [:]
-    for i in store.current where store.annotator(i) == annotator {
-      if let key = store.task(i) { answeredAt[key] = store.entries[i].submittedAt }
-    }
+  /// Only the other people's logs are read (reviews are in reviewers' logs), so a session whose project holds
+  /// nothing but this annotator's logs pays nothing; the annotator's answer time comes from their own index.
+  static func sentBack(project: Project, annotator: String, ownLogs: [String], index: LogIndex) -> [TaskKey: String] {
+    let others = project.logPaths().filter { !ownLogs.contains($0) }.sorted()
+    guard !others.isEmpty, let store = try? LabelStore(paths: others) else { return [:] }
     var result: [TaskKey: String] = [:]
     for (key, reviews) in store.reviewsByTask() {
       guard let last = reviews.last, let record = store.record(last), record.decision == .sendBack,
-        record.sentTo.contains(annotator), let answered = answeredAt[key], answered < record.submittedAt
+        record.sentTo.contains(annotator), let mine = index.latest[key],
+        let answer = try? LabelLogReader.record(paths: ownLogs, location: mine.offset),
+        answer.submittedAt < record.submittedAt
       else { continue }
       result[key] =
         "Sent back by \(record.annotator): \(record.reason ?? "no reason given"). Answer it again (your answer is shown)."

@@ -89,7 +89,8 @@ final class ReviewSession {
     dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
     let store = try LabelStore.load(project: project)
     var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset, scanData: false)
-    if queue == .model || project.config.predictionField != nil { data.loadPredictions(dataset) }
+    // The model queue needs every prediction up front; otherwise each is read with its task's text.
+    if queue == .model { data.loadPredictions(dataset) }
     self.data = data
     let home = TallyHome.folder(environment: TallyHome.environment)
     let device = try TallyHome.deviceID(folder: home)
@@ -101,6 +102,8 @@ final class ReviewSession {
       question: question, items: data.items, queue: queue.order(data.items, again: again), queueName: queue.name,
       reviewer: reviewer, blind: blind, width: 80, height: 24)
     state.guidelines = project.guidelinesText
+    // The state holds the items now; the session keeps only where tasks are in the data.
+    self.data.items = []
     // Estimated accuracy (Dawid–Skene) beside each annotator; on very large projects it would delay the first
     // screen by seconds, so it is left out there (`tally report` has it).
     if (question.kind == .single || question.kind == .taxonomy) && store.count <= 300_000 {
@@ -117,18 +120,11 @@ final class ReviewSession {
       lock = try SessionLock(
         labelsFolder: project.labelsFolder, annotator: reviewer, startedAt: Timestamp.iso8601(Clock.now()))
     } catch {
-      StandardError.print("tally review: \(reviewer) already has a session open on this project (\(error))")
+      StandardError.print(LabelSession.describe(error, annotator: reviewer, project: project))
       return 4
     }
     defer { lock.release() }
-    let terminal: Terminal
-    do {
-      TerminalSafety.install()
-      terminal = try Terminal(colors: Terminal.colorsWanted(environment: Environment.all()))
-    } catch {
-      StandardError.print("tally: \(error)")
-      return 1
-    }
+    guard let terminal = SessionTerminal.open() else { return 1 }
     let size = terminal.size
     state.width = size.width
     state.height = size.height
@@ -168,10 +164,13 @@ final class ReviewSession {
       case .loadText(let item):
         let task = state.items[item].task
         var text = "(this task is no longer in the data file)"
+        var prediction: Answer?
         if let at = data.position(of: task, in: dataset), case .success(let loaded) = dataset.task(at: at) {
           text = loaded.text
+          prediction = loaded.prediction.flatMap { Answer(json: $0, question: state.question) }
         }
-        queue += ReviewApp.update(&state, .textLoaded(item: item, text: text), now: Clock.now())
+        queue += ReviewApp.update(
+          &state, .textLoaded(item: item, text: text, prediction: prediction), now: Clock.now())
       case .write(let draft):
         let now = Clock.now()
         var record = LabelRecord(

@@ -100,16 +100,13 @@ public enum Sync {
 
     // The label logs that only grew: this device's, and other devices' logs this machine received by a bundle.
     // Nothing else is ever staged, and a log that lost or changed lines is never committed.
-    var logs: [String] = []
-    for path in project.logPaths() {
-      let relative = String(path.dropFirst(folder.count + 1))
-      let change = runner.run(["diff", "-z", "--numstat", "--", relative], in: folder)
-      if change.ok, let deleted = numstat(change.output).first?.deleted, deleted > 0 {
-        throw SyncError(
-          "\(relative) lost or changed records since its last commit (label logs only grow); nothing was synced\n"
-            + "  fix: compare it with `git diff -- \(relative)` and `tally verify`")
-      }
-      logs.append(relative)
+    let logs = project.logPaths().map { String($0.dropFirst(folder.count + 1)) }
+    // One diff of the working tree against the last commit, for every log at once.
+    let changes = runner.run(["diff", "-z", "--numstat", "--relative", "--", "labels"], in: folder)
+    if changes.ok, let shrunk = numstat(changes.output).first(where: { $0.deleted > 0 && logs.contains($0.path) }) {
+      throw SyncError(
+        "\(shrunk.path) lost or changed records since its last commit (label logs only grow); nothing was synced\n"
+          + "  fix: compare it with `git diff -- \(shrunk.path)` and `tally verify`")
     }
     if !logs.isEmpty {
       try must(runner.run(["add", "--"] + logs, in: folder), "git add (label logs)")

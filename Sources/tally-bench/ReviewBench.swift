@@ -63,7 +63,8 @@ func openReview(dir: String) -> ReviewState? {
   var state = ReviewState(
     question: question, items: data.items, queue: ReviewQueue.disagreements.order(data.items),
     queueName: "disagreements", reviewer: "bench", blind: false, width: 200, height: 60)
-  if let first = state.current, let at = data.position(of: data.items[first].task, in: dataset),
+  data.items = []  // as the session does: the state holds the items
+  if let first = state.current, let at = data.position(of: state.items[first].task, in: dataset),
     case .success(let task) = dataset.task(at: at)
   {
     state.texts[first] = task.text

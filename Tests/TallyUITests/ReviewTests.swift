@@ -91,6 +91,13 @@ import Testing
     #expect(back.decision == .sendBack && back.sentTo == ["ben"] && back.reason == "see §2" && back.answer == nil)
   }
 
+  @Test func thePredictionComesWithTheTextAndIsShown() {
+    var s = choice
+    _ = ReviewApp.update(&s, .textLoaded(item: 0, text: "Soup.", prediction: .choice("neg")), now: 0)
+    #expect(s.items[0].prediction == .choice("neg"))
+    #expect(render(s).text.contains("predicted  Negative"))
+  }
+
   @Test func typedWordsInACommentNeverDecide() {
     var s = choice
     _ = ReviewApp.update(&s, .key(.char("c")), now: 1)

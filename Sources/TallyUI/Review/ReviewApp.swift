@@ -35,8 +35,9 @@ public enum ReviewApp {
       state.width = width
       state.height = height
       return []
-    case .textLoaded(let item, let text):
+    case .textLoaded(let item, let text, let prediction):
       state.texts[item] = text
+      if let prediction, item < state.items.count { state.items[item].prediction = prediction }
       return []
     case .written(let item):
       guard let pending = state.pending, pending.item == item else { return [] }

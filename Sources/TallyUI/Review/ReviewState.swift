@@ -93,6 +93,7 @@ public enum ReviewEvent: Sendable, Equatable {
   case key(Key)
   case written(item: Int)
   case writeFailed(String)
-  case textLoaded(item: Int, text: String)
+  /// The task's text, and its prediction when the data has one (read with the text, not at start-up).
+  case textLoaded(item: Int, text: String, prediction: Answer? = nil)
   case resize(width: Int, height: Int)
 }
