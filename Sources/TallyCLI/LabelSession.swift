@@ -51,44 +51,9 @@ final class LabelSession {
     guard let terminal = SessionTerminal.open() else { return 1 }
     let size = terminal.size
     engine.start(width: size.width, height: size.height)
-    let scanner = DataScanner(dataset: engine.dataset)
-    scanner.start()
-
-    // Two frames, swapped after each draw: the terminal keeps the last one to diff against, and the other
-    // is reused for the next frame without allocating.
-    var frame = Screen(width: size.width, height: size.height)
-    var spare = Screen(width: size.width, height: size.height)
-    Renderer.render(engine.state, into: &frame)
-    terminal.draw(frame)
-    swap(&frame, &spare)
-    var running = true
-    var lastTick = Clock.now()
-    while running {
-      let key = terminal.readKey(timeoutMilliseconds: 500)
-      if terminal.inputClosed { break }
-      if let (summary, unusable) = scanner.takeResult() {
-        engine.noteUnusable(unusable)
-        engine.send(.dataChecked(summary))
-      }
-      if let key {
-        if key == .resize {
-          let size = terminal.size
-          terminal.invalidate()
-          running = engine.send(.resize(width: size.width, height: size.height))
-        } else {
-          running = engine.send(.key(key))
-        }
-      } else {
-        let now = Clock.now()
-        if now - lastTick >= 1 {
-          lastTick = now
-          engine.send(.tick)
-        }
-      }
-      Renderer.render(engine.state, into: &frame)
-      terminal.draw(frame)
-      swap(&frame, &spare)
-    }
+    engine.scanner = DataScanner(dataset: engine.dataset)
+    engine.scanner?.start()
+    TerminalRunner.run(engine, on: terminal)
     terminal.restore()
     let logPath = Path.display(engine.logPath)
     if let phase {
@@ -134,9 +99,10 @@ extension LabelSession {
   }
 }
 
-/// The pure app plus the effects it asks for: loading tasks and appending to the log.
-/// Separate from the terminal so tests and the benchmark drive it directly.
-public final class LabelEngine {
+/// The labeling program's session: its state plus the effects it asks for (loading tasks, appending to the
+/// log). Separate from the terminal so tests and the benchmark drive it directly.
+public final class LabelEngine: ProgramSession {
+  typealias P = LabelingProgram
   public let project: Project
   public let dataset: Dataset
   /// Positions → data indices; gold tasks are mixed in as negative entries (see `GoldPlacement`).
@@ -151,7 +117,9 @@ public final class LabelEngine {
   public let logPath: String
   /// Every log of the annotator, this device's first: what they did elsewhere (synced in) counts as done.
   let logPaths: [String]
-  public private(set) var state: AppState
+  public internal(set) var state: AppState
+  /// The background check of the whole data file, while the annotator works.
+  var scanner: DataScanner?
   let writer: LabelLogWriter
   var fatalError: String?
   /// Per data record: handled (answered or skipped), or unreadable. Built on demand by one pass over the data.
@@ -324,7 +292,7 @@ public final class LabelEngine {
     state.height = height
     let now = Clock.now()
     let effects = App.start(&state, guidelinesSeen: guidelinesSeen, time: now, freshID: RecordIDs.make(time: now))
-    perform(effects)
+    run(effects)
     if let problem = state.logProblems.first {
       state.message = "Your label log had a damaged line (\(problem)); every complete record was kept."
     } else if !guidelinesSeen && project.guidelinesText != nil {
@@ -334,42 +302,31 @@ public final class LabelEngine {
     }
   }
 
-  /// Sends one event through update and performs the effects. Returns false when the session should end.
-  @discardableResult
-  public func send(_ event: Event) -> Bool {
-    let now = Clock.now()
-    let effects = App.update(&state, Input(event, time: now, freshID: RecordIDs.make(time: now)))
-    return perform(effects)
+  /// Performs one effect for the labeling program: appends a record (fsync'd) or loads a task.
+  func perform(_ effect: Effect) -> Event? {
+    switch effect {
+    case .quit:
+      return nil
+    case .append(let record):
+      do {
+        let offset = try writer.append(record)
+        if record.type != .event, state.position < queue.count, queue[state.position] >= 0 {
+          handledRecords?[Int(queue[state.position])] = true
+        }
+        return .appended(recordID: record.id, offset: offset)
+      } catch {
+        return .appendFailed(recordID: record.id, message: error.description)
+      }
+    case .load(let request):
+      return .loaded(load(request))
+    }
   }
 
-  @discardableResult
-  func perform(_ initial: [Effect]) -> Bool {
-    var pending = initial
-    var keepRunning = true
-    while !pending.isEmpty {
-      let effect = pending.removeFirst()
-      let event: Event
-      switch effect {
-      case .quit:
-        keepRunning = false
-        continue
-      case .append(let record):
-        do {
-          let offset = try writer.append(record)
-          event = .appended(recordID: record.id, offset: offset)
-          if record.type != .event, state.position < queue.count, queue[state.position] >= 0 {
-            handledRecords?[Int(queue[state.position])] = true
-          }
-        } catch {
-          event = .appendFailed(recordID: record.id, message: error.description)
-        }
-      case .load(let request):
-        event = .loaded(load(request))
-      }
-      let now = Clock.now()
-      pending += App.update(&state, Input(event, time: now, freshID: RecordIDs.make(time: now)))
-    }
-    return keepRunning
+  /// The data check, once it has finished: which records cannot be labeled, and the summary for the screen.
+  func backgroundEvents() -> [Event] {
+    guard let (summary, unusable) = scanner?.takeResult() else { return [] }
+    noteUnusable(unusable)
+    return [.dataChecked(summary)]
   }
 
   /// Resolves a load request to a task on the queue.

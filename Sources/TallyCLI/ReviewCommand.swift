@@ -66,7 +66,8 @@ struct ReviewCommand: ParsableCommand {
 
 /// Runs a review: the review program on the terminal, its decisions appended to the reviewer's log, fsync'd,
 /// before the screen moves on.
-final class ReviewSession {
+final class ReviewSession: ProgramSession {
+  typealias P = ReviewApp
   let project: Project
   let reviewer: String
   let dataset: Dataset
@@ -128,76 +129,51 @@ final class ReviewSession {
     let size = terminal.size
     state.width = size.width
     state.height = size.height
-    var frame = Screen(width: size.width, height: size.height)
-    var running = perform(ReviewApp.start(&state, now: Clock.now()))
-    while running {
-      frame.reset(width: state.width, height: state.height)
-      ReviewRenderer.render(state, into: &frame)
-      terminal.draw(frame)
-      guard let key = terminal.readKey(timeoutMilliseconds: 500) else {
-        if terminal.inputClosed { break }
-        continue
-      }
-      if terminal.inputClosed { break }
-      let event: ReviewEvent
-      if key == .resize {
-        let size = terminal.size
-        terminal.invalidate()
-        event = .resize(width: size.width, height: size.height)
-      } else {
-        event = .key(key)
-      }
-      running = perform(ReviewApp.update(&state, event, now: Clock.now()))
-    }
+    let now = Clock.now()
+    if run(ReviewApp.start(&state, now: now)) { TerminalRunner.run(self, on: terminal) }
     terminal.restore()
     print("Review saved in \(Path.quoted(Path.display(logPath))): \(state.decided.count) decided this session.")
     return 0
   }
 
-  /// Performs effects, feeding their results back; false when the program quits.
-  func perform(_ effects: [ReviewEffect]) -> Bool {
-    var queue = effects
-    while !queue.isEmpty {
-      let effect = queue.removeFirst()
-      switch effect {
-      case .quit: return false
-      case .loadText(let item):
-        let task = state.items[item].task
-        var text = "(this task is no longer in the data file)"
-        var prediction: Answer?
-        if let at = data.position(of: task, in: dataset), case .success(let loaded) = dataset.task(at: at) {
-          text = loaded.text
-          prediction = loaded.prediction.flatMap { Answer(json: $0, question: state.question) }
-        }
-        queue += ReviewApp.update(
-          &state, .textLoaded(item: item, text: text, prediction: prediction), now: Clock.now())
-      case .write(let draft):
-        let now = Clock.now()
-        var record = LabelRecord(
-          id: RecordIDs.make(time: now), type: .review, task: state.items[draft.item].task, annotator: reviewer,
-          submittedAt: now, activeSeconds: draft.activeSeconds, guidelinesVersion: project.guidelinesVersion,
-          tool: "tally \(TallyCommand.version)")
-        if let answer = draft.answer {
-          var answers = JSONObject()
-          answers[state.question.name] = answer.json
-          if let strength = answer.strengthJSON { answers[state.question.strengthName] = strength }
-          record.answers = answers
-        }
-        record.resolves = draft.resolves
-        record.decision = draft.decision
-        record.chose = draft.chose
-        record.comment = draft.comment
-        record.queue = state.queueName
-        record.sentTo = draft.sentTo
-        record.reason = draft.reason
-        do {
-          try writer.append(record)
-          queue += ReviewApp.update(&state, .written(item: draft.item), now: Clock.now())
-        } catch {
-          queue += ReviewApp.update(&state, .writeFailed("\(error)"), now: Clock.now())
-        }
+  /// Performs one effect of the review program: reads a task's text, or writes a decision (fsync'd).
+  func perform(_ effect: ReviewEffect) -> ReviewEvent? {
+    switch effect {
+    case .quit: return nil
+    case .loadText(let item):
+      let task = state.items[item].task
+      var text = "(this task is no longer in the data file)"
+      var prediction: Answer?
+      if let at = data.position(of: task, in: dataset), case .success(let loaded) = dataset.task(at: at) {
+        text = loaded.text
+        prediction = loaded.prediction.flatMap { Answer(json: $0, question: state.question) }
+      }
+      return .textLoaded(item: item, text: text, prediction: prediction)
+    case .write(let draft):
+      let now = Clock.now()
+      var record = LabelRecord(
+        id: RecordIDs.make(time: now), type: .review, task: state.items[draft.item].task, annotator: reviewer,
+        submittedAt: now, activeSeconds: draft.activeSeconds, guidelinesVersion: project.guidelinesVersion,
+        tool: "tally \(TallyCommand.version)")
+      if let answer = draft.answer {
+        var answers = JSONObject()
+        answers[state.question.name] = answer.json
+        if let strength = answer.strengthJSON { answers[state.question.strengthName] = strength }
+        record.answers = answers
+      }
+      record.resolves = draft.resolves
+      record.decision = draft.decision
+      record.chose = draft.chose
+      record.comment = draft.comment
+      record.queue = state.queueName
+      record.sentTo = draft.sentTo
+      record.reason = draft.reason
+      do {
+        try writer.append(record)
+        return .written(item: draft.item)
+      } catch {
+        return .writeFailed("\(error)")
       }
     }
-    return true
   }
 }

@@ -4,7 +4,25 @@ import TallyText
 
 /// The review program: state + event → new state + effects. No I/O: the runner writes the records and loads
 /// the texts it asks for.
-public enum ReviewApp {
+public enum ReviewApp: Program {
+  public static func event(for input: TerminalInput) -> ReviewEvent? {
+    switch input {
+    case .key(let key): return .key(key)
+    case .resize(let width, let height): return .resize(width: width, height: height)
+    case .tick: return nil
+    }
+  }
+
+  public static func update(_ state: inout ReviewState, _ event: ReviewEvent, time: Double, freshID: String)
+    -> [ReviewEffect]
+  {
+    update(&state, event, now: time)
+  }
+
+  public static func render(_ state: ReviewState, into screen: inout Screen) {
+    ReviewRenderer.render(state, into: &screen)
+  }
+
   /// The question's own keys, as labeling assigns them (review keys kept out).
   public static func optionKeys(_ question: Question) -> [Character] {
     switch question.kind {

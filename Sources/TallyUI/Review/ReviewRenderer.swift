@@ -5,7 +5,7 @@ import TallyText
 /// known, the reviews made, and the keys. Untrusted text goes through the same cells as labeling.
 public enum ReviewRenderer {
   public static func render(_ state: ReviewState, into screen: inout Screen) {
-    screen.reset(width: screen.width, height: screen.height)
+    screen.reset(width: state.width, height: state.height)
     let w = screen.width
     let h = screen.height
     guard w >= 20, h >= 8 else {
