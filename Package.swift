@@ -38,7 +38,7 @@ let package = Package(
     // I/O: data files and label logs.
     .target(name: "TallyStore", dependencies: ["TallyCore", "TallyJSON", "TallyText", "TallyStats"]),
     // I/O: the terminal. Draws a screen, returns keys.
-    .target(name: "TallyTerminal", dependencies: ["CNcursesw", "TallyUI", "TallyText"]),
+    .target(name: "TallyTerminal", dependencies: ["CNcursesw", "TallyCore", "TallyUI", "TallyText"]),
     // Commands and the runner that ties the pieces together.
     .target(
       name: "TallyCLI",

@@ -198,7 +198,9 @@ public final class LabelEngine: ProgramSession {
     // The queue: every data task, or with `assignment:` this annotator's share (plus what they already did),
     // gold tasks mixed in for everyone.
     let order = practice == nil ? project.config.order : .file
-    var permutation = order.permutation(count: dataset.count)
+    let permutation = order.permutation(count: dataset.count)
+    var keep: [Bool]?
+    var first = Set<Int32>()
     if phase == nil, let assignment = project.config.assignment {
       guard assignment.annotators.contains(annotator) else {
         throw EngineError(
@@ -215,7 +217,7 @@ public final class LabelEngine: ProgramSession {
           index.latest[TaskKey(id)] != nil
           || progress.isAssigned(id, to: annotator, config: assignment, seed: seed)
       }
-      permutation = permutation.filter { mine[Int($0)] }
+      keep = mine
       self.assignment = assignment
       self.progress = progress
     }
@@ -223,31 +225,23 @@ public final class LabelEngine: ProgramSession {
     if phase == nil {
       sentBack = Self.sentBack(project: project, annotator: annotator, ownLogs: logPaths, index: index)
       if !sentBack.isEmpty {
-        var first = Set<Int32>()
         let wanted = sentBack
         dataset.forEachTaskID(in: 0..<dataset.count) { i, id in
           if let id, wanted[TaskKey(id)] != nil { first.insert(Int32(i)) }
         }
-        permutation = permutation.filter { first.contains($0) } + permutation.filter { !first.contains($0) }
       }
     }
-    queue = GoldPlacement.mix(
-      permutation, goldCount: goldItems.count, rate: quality.goldRate, seed: project.config.seed,
-      annotator: annotator)
+    let kept = keep
+    queue = LabelQueue.build(
+      permutation: permutation, keep: kept.map { mask in { mask[Int($0)] } }, first: first,
+      goldCount: goldItems.count, goldRate: quality.goldRate, seed: project.config.seed, annotator: annotator)
     let mixed = queue
     goldPositions = goldItems.isEmpty ? [] : mixed.indices.filter { mixed[$0] < 0 }
     // mapValues keeps the hash table as it is: no re-hashing of a million ids.
     let handled =
       phase == nil ? index.latest.mapValues { HandledTask(skipped: $0.type == .skip, logOffset: $0.offset) } : [:]
     guidelinesSeen = project.guidelinesVersion.map { index.guidelinesOpened.contains($0) } ?? true
-    var session = SessionInfo(
-      projectName: project.config.name, projectFolder: Path.display(project.folder),
-      questions: project.config.questions, showFields: project.config.showFields, annotator: annotator,
-      guidelines: project.guidelinesText, guidelinesVersion: project.guidelinesVersion,
-      guidelinesNote: project.config.guidelines == nil
-        ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.quoted(Path.display(project.configPath)))."
-        : "The guidelines file \(project.guidelinesPath.map { Path.quoted(Path.display($0)) } ?? "") cannot be read.",
-      toolVersion: "tally \(TallyCommand.version)", idleLimit: quality.idleSeconds, total: queue.count)
+    var session = Self.sessionInfo(project: project, annotator: annotator, total: queue.count)
     session.goldTotal = goldPositions.count
     session.layout = project.config.layout
     session.seed = project.config.seed
@@ -275,6 +269,22 @@ public final class LabelEngine: ProgramSession {
         state.quality.replay(record, questions: session.questions)
       }
     }
+  }
+
+  /// What a labeling screen of this project shows about it: questions, guidelines, tool, limits.
+  static func sessionInfo(project: Project, annotator: String, total: Int) -> SessionInfo {
+    var session = SessionInfo(
+      projectName: project.config.name, projectFolder: Path.display(project.folder),
+      questions: project.config.questions, showFields: project.config.showFields, annotator: annotator,
+      guidelines: project.guidelinesText, guidelinesVersion: project.guidelinesVersion,
+      guidelinesNote: project.config.guidelines == nil
+        ? "This project has no guidelines. Add `guidelines: guide.md` to \(Path.quoted(Path.display(project.configPath)))."
+        : "The guidelines file \(project.guidelinesPath.map { Path.quoted(Path.display($0)) } ?? "") cannot be read.",
+      toolVersion: "tally \(TallyCommand.version)", idleLimit: project.config.quality.idleSeconds, total: total)
+    session.layout = project.config.layout
+    session.seed = project.config.seed
+    session.quality = project.config.quality
+    return session
   }
 
   /// Reads a gold, training or exam set, failing with a clear message when it cannot be read.
@@ -329,48 +339,49 @@ public final class LabelEngine: ProgramSession {
     return [.dataChecked(summary)]
   }
 
-  /// Resolves a load request to a task on the queue.
+  /// Resolves a load request to a task on the queue (the policy is `LabelQueue.resolve`; this answers its
+  /// questions from the files).
   func load(_ request: LoadRequest) -> LoadedTask {
-    let total = queue.count
-    switch request {
-    case .exact(let position):
-      guard position < total else { return .end(total: total) }
-      return loadTask(at: max(0, position))
-    case .nextUnhandled(let from):
-      return nextUnhandled(from: from)
-    case .firstSkipped:
-      return nextSkipped(from: 0) ?? .end(total: total)
-    case .nextSkipped(let from):
-      return nextSkipped(from: from) ?? nextUnhandled(from: 0)
-    }
+    refreshProgress()
+    var probes = 0
+    var found: LoadedTask?
+    let position = LabelQueue.resolve(
+      request, count: queue.count,
+      isOpen: { p in
+        guard isOpen(at: p, probes: &probes) else { return false }
+        let loaded = loadTask(at: p)
+        if loaded.problem != nil {
+          if queue[p] >= 0 { handledRecords?[Int(queue[p])] = true }  // unreadable: never "next"
+          return false
+        }
+        found = loaded
+        return true
+      },
+      isSkipped: { p in handledKey(at: p).map { state.handled[$0]?.skipped == true } ?? false },
+      anySkipped: state.skippedCount > 0)
+    guard let position else { return .end(total: queue.count) }
+    if let found, found.position == position { return found }
+    return loadTask(at: position)
   }
 
-  /// The first readable task at or after `from` that this annotator has not handled.
-  func nextUnhandled(from: Int) -> LoadedTask {
-    let total = queue.count
-    var position = max(0, from)
-    // Look at a few tasks one by one; past that, learn which records are handled in one pass.
-    refreshProgress()
-    while position < total && position < from + 32 && handledRecords == nil {
-      if let key = handledKey(at: position), state.handled[key] == nil || pendingSentBack(key), !passedOver(key) {
-        let loaded = loadTask(at: position)
-        if loaded.problem == nil { return loaded }
-      }
-      position += 1
+  /// True when the task at `position` still wants this annotator's answer: not handled (or sent back and not
+  /// answered since), and not passed over. The first few are looked up one by one; past that, which records are
+  /// handled is learnt in one pass over the data.
+  func isOpen(at position: Int, probes: inout Int) -> Bool {
+    probes += 1
+    if probes <= 32 && handledRecords == nil {
+      guard let key = handledKey(at: position) else { return false }
+      return (state.handled[key] == nil || pendingSentBack(key)) && !passedOver(key)
     }
+    let entry = queue[position]
+    if let g = GoldPlacement.goldIndex(entry) { return state.handled[TaskKey(goldItems[g].task.id, gold: true)] == nil }
     let handled = handledRecordMask()
-    while position < total {
-      let entry = queue[position]
-      if let g = GoldPlacement.goldIndex(entry) {
-        if state.handled[TaskKey(goldItems[g].task.id, gold: true)] == nil { return loadTask(at: position) }
-      } else if !handled[Int(entry)], !passedOver(dataset.taskID(at: Int(entry)).map { TaskKey($0) }) {
-        let loaded = loadTask(at: position)
-        if loaded.problem == nil { return loaded }
-        handledRecords?[Int(entry)] = true  // unreadable: never "next"
-      }
-      position += 1
+    if handled[Int(entry)] {
+      // The mask knows answered tasks; a sent-back one is open again.
+      guard !sentBack.isEmpty, let key = handledKey(at: position) else { return false }
+      return pendingSentBack(key) && !passedOver(key)
     }
-    return .end(total: total)
+    return !passedOver(dataset.taskID(at: Int(entry)).map { TaskKey($0) })
   }
 
   /// A task sent back and not answered again in this session.
@@ -414,19 +425,6 @@ public final class LabelEngine: ProgramSession {
       if !progressStamp.isEmpty { progress = TeamProgress.load(project: project) }
       progressStamp = stamp
     }
-  }
-
-  /// The first task at or after `from` whose latest record is a skip.
-  func nextSkipped(from: Int) -> LoadedTask? {
-    guard state.skippedCount > 0 else { return nil }
-    var position = max(0, from)
-    while position < queue.count {
-      if let key = handledKey(at: position), state.handled[key]?.skipped == true {
-        return loadTask(at: position)
-      }
-      position += 1
-    }
-    return nil
   }
 
   /// Which data records are handled or unreadable (so never "next"), built once by a sequential pass.

@@ -54,7 +54,8 @@ struct ReviewCommand: ParsableCommand {
     let session: ReviewSession
     do {
       session = try ReviewSession(
-        project: loaded, reviewer: name, queue: kind, question: question, again: again, blind: blind)
+        project: loaded, reviewer: name, queue: kind, question: question, again: again, blind: blind, rate: rate,
+        seed: seed)
     } catch {
       StandardError.print("tally review: \(error)")
       throw ExitCode(2)
@@ -76,8 +77,10 @@ final class ReviewSession: ProgramSession {
   let logPath: String
   var state: ReviewState
 
-  init(project: Project, reviewer: String, queue: ReviewQueue, question name: String?, again: Bool, blind: Bool) throws
-  {
+  init(
+    project: Project, reviewer: String, queue: ReviewQueue, question name: String?, again: Bool, blind: Bool,
+    rate: Double = 0.1, seed: UInt64 = 1
+  ) throws {
     self.project = project
     self.reviewer = reviewer
     guard
@@ -103,6 +106,16 @@ final class ReviewSession: ProgramSession {
       question: question, items: data.items, queue: queue.order(data.items, again: again), queueName: queue.name,
       reviewer: reviewer, blind: blind, width: 80, height: 24)
     state.guidelines = project.guidelinesText
+    state.again = again
+    state.editorSession = LabelEngine.sessionInfo(project: project, annotator: reviewer, total: 1)
+    // Tab cycles through the queues; the one asked for comes first.
+    var queues: [ReviewQueue] = [.disagreements, .flagged, .sample(rate: rate, seed: seed)]
+    if project.config.predictionField != nil { queues.append(.model) }
+    queues.append(.all)
+    for name in Set(data.items.flatMap { $0.answers.map(\.annotator) }).sorted() { queues.append(.annotator(name)) }
+    if !queues.contains(queue) { queues.insert(queue, at: 0) }
+    state.queues = queues
+    state.queueIndex = queues.firstIndex(of: queue) ?? 0
     // The state holds the items now; the session keeps only where tasks are in the data.
     self.data.items = []
     // Estimated accuracy (Dawid–Skene) beside each annotator; on very large projects it would delay the first
@@ -144,11 +157,15 @@ final class ReviewSession: ProgramSession {
       let task = state.items[item].task
       var text = "(this task is no longer in the data file)"
       var prediction: Answer?
+      var labelTask: LabelTask?
       if let at = data.position(of: task, in: dataset), case .success(let loaded) = dataset.task(at: at) {
         text = loaded.text
         prediction = loaded.prediction.flatMap { Answer(json: $0, question: state.question) }
+        labelTask = loaded
       }
-      return .textLoaded(item: item, text: text, prediction: prediction)
+      return .textLoaded(item: item, text: text, prediction: prediction, task: labelTask)
+    case .find(let query, let after):
+      return .found(query: query, position: find(query, after: after))
     case .write(let draft):
       let now = Clock.now()
       var record = LabelRecord(
@@ -175,5 +192,26 @@ final class ReviewSession: ProgramSession {
         return .writeFailed("\(error)")
       }
     }
+  }
+
+  /// The next queue position after `after` (wrapping) whose task matches `query`, case-insensitively: its id,
+  /// annotators, answers, comments, or its text (read from the data as the search goes).
+  func find(_ query: String, after: Int) -> Int? {
+    let needle = query.lowercased()
+    let count = state.queue.count
+    guard count > 0 else { return nil }
+    for step in 1...count {
+      let position = (after + step) % count
+      let item = state.items[state.queue[position]]
+      var haystack = [item.task] + item.answers.map(\.annotator) + item.reviews.compactMap(\.comment)
+      haystack += item.answers.compactMap { $0.answer?.display(state.question) }
+      if haystack.contains(where: { $0.lowercased().contains(needle) }) { return position }
+      if let at = data.position(of: item.task, in: dataset), case .success(let task) = dataset.task(at: at),
+        task.text.lowercased().contains(needle)
+      {
+        return position
+      }
+    }
+    return nil
   }
 }

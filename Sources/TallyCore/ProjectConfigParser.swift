@@ -22,15 +22,15 @@ public enum ProjectConfigParser {
     "same_answer_run", "same_answer_chance", "gold", "gold_rate", "gold_feedback", "gold_span_overlap",
     "gold_window", "gold_min_accuracy", "training", "exam", "exam_pass_mark", "exam_required",
   ]
-  /// Keys a span question uses to move and select; its labels' hotkeys may not take them.
-  public static let spanCommandKeys: Set<Character> = ["v", "c", "x", "w", "b", "e"]
+  /// Keys a span question uses to move and select; its labels' hotkeys may not take them (from the keymap).
+  public static let spanCommandKeys: Set<Character> = Keymap.characters(in: [.spans]).filter(\.isLetter)
   public static let optionKeys = ["name", "display", "description", "key", "children"]
-  /// Keys the labeling screen uses itself; option hotkeys may not take them.
-  public static let reservedKeys: Set<Character> = [
-    "s", "u", "g", "q", "d", "r", "j", "k", "J", "K", "?", "/", "n", "N",
-  ]
-  /// Keys a side-by-side task uses (word diff, raw text); hotkeys of its questions may not take them.
-  public static let compareCommandKeys: Set<Character> = ["w", "m"]
+  /// Letters the labeling screen uses itself; option hotkeys may not take them (from the keymap).
+  public static let reservedKeys: Set<Character> = Keymap.characters(in: [.labeling, .guidelines, .anywhere]).filter(
+    \.isLetter)
+  /// Keys a side-by-side task uses (word diff, raw text, both panes); hotkeys of its questions may not take them
+  /// (from the keymap).
+  public static let compareCommandKeys: Set<Character> = Keymap.characters(in: [.compare]).filter(\.isLetter)
 
   /// Parses `yaml` (the contents of `file`). Returns the config when there are no errors, and all diagnostics.
   public static func parse(_ yaml: String, file: String) -> (config: ProjectConfig?, diagnostics: [Diagnostic]) {
@@ -142,8 +142,10 @@ public enum ProjectConfigParser {
       for (question, node) in zip(questions, questionNodes) {
         if layout.compare != nil {
           for key in question.allOptionKeys where ProjectConfigParser.compareCommandKeys.contains(key) {
+            let taken = ProjectConfigParser.compareCommandKeys.sorted().map(String.init).joined(separator: " ")
             error(
-              node, "hotkey `\(key)` is a side-by-side command (w word diff, m raw text)", fix: "use another letter")
+              node, "hotkey `\(key)` is a side-by-side command (see the keys with ?)",
+              fix: "use a letter other than: \(taken)")
           }
         }
         if question.kind == .comparison && layout.compare == nil {

@@ -92,6 +92,14 @@ public struct ReviewData: Sendable {
         if let top = item.tally.first {
           item.aggregate = answers.first { $0.answer?.category == top.category }?.answer
           item.confidence = Double(top.count) / Double(max(1, answers.filter { $0.answer != nil }.count))
+          // Spans: the merged majority (each span more than half the annotators marked), not one person's set.
+          if question.kind == .spans {
+            let sets = answers.compactMap { a -> [Span]? in
+              if case .spans(let spans)? = a.answer { return spans }
+              return nil
+            }
+            item.aggregate = .spans(Span.majority(sets))
+          }
         }
         for r in (reviews[key] ?? []).compactMap({ store.record($0) }) {
           guard let decision = r.decision else { continue }

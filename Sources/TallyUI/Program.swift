@@ -1,3 +1,5 @@
+import TallyCore
+
 /// What the terminal reports to a running program.
 public enum TerminalInput: Sendable, Equatable {
   case key(Key)

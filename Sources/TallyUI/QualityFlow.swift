@@ -190,14 +190,14 @@ enum QualityFlow {
       if action == .guidelines || (state.guidelines.visible && action == .close) { return nil }
       if action == .search && state.session.guidelines != nil { return nil }
       if state.guidelines.visible, let action, App.guidelinesAction(action, &state) != nil { return [] }
-      if input.time >= until && key == .enter { return close(&state, input) }
+      if input.time >= until && Keymap.action(for: key, in: .pause) == .continueOn { return close(&state, input) }
       return []
     case .feedback:
       if action == .quit { return App.requestQuit(&state) }
       if action == .guidelines || (state.guidelines.visible && action == .close) { return nil }
       if action == .search && state.session.guidelines != nil { return nil }
       if state.guidelines.visible, let action, App.guidelinesAction(action, &state) != nil { return [] }
-      if key == .enter || key == .escape { return close(&state, input) }
+      if Keymap.action(for: key, in: .pause) != nil { return close(&state, input) }
       // The task the feedback is about stays readable under it.
       switch action {
       case .scrollDown?: App.scrollText(&state, by: 1)

@@ -275,39 +275,58 @@ public enum Renderer {
     screen.write(hints(state, layout), x: 0, y: hy, style: .dim)
   }
 
+  /// The hint line, from the keymap: each item is a binding's first key and its hint word, so a key changed in
+  /// the table changes here too. Only the option keys (from `tally.yaml`) are worded here.
   static func hints(_ state: AppState, _ layout: Layout) -> String {
+    func hint(_ action: Action, _ context: KeyContext? = nil) -> String { Keymap.hint(action, in: context) }
+    let quit = hint(.quit)
+    let keys = hint(.help)
+    let guidelines = hint(.guidelines)
     if layout.guidelinesFullScreen {
+      func first(_ action: Action) -> String { Keymap.binding(action)?.keys.first?.label ?? "" }
+      let scroll = "\(first(.scrollUp))\(first(.scrollDown)) \(first(.pageUp))/\(first(.pageDown)) scroll"
       return fit(
-        ["↑↓ PgUp/PgDn scroll", "/ search", "n N next/prev", "g close", "? keys", "q quit"], width: state.width)
+        [
+          scroll, hint(.search), "\(Keymap.keyLabels(.nextHit)) \(Keymap.keyLabels(.previousHit)) next/prev",
+          "\(Keymap.keyLabels(.guidelines)) close", keys, quit,
+        ], width: state.width)
     }
     switch state.overlay {
     case .slowDown(let until), .goldPause(let until, _):
       let wait = Int((until - state.now).rounded(.up))
       return fit(
-        [wait > 0 ? "paused: \(wait) s left" : "Enter continue", "g guidelines", "q quit"], width: state.width)
+        [wait > 0 ? "paused: \(wait) s left" : hint(.continueOn, .pause), guidelines, quit], width: state.width)
     case .feedback:
-      return fit(["Enter continue", "g guidelines", "q quit"], width: state.width)
+      return fit([hint(.continueOn, .pause), guidelines, quit], width: state.width)
     default:
       break
     }
     if state.atEnd && state.session.phase != nil {
-      return fit(["← back", "g guidelines", "? keys", "q quit"], width: state.width)
+      return fit([hint(.back), guidelines, keys, quit], width: state.width)
     }
     if state.overlay == .confirmQuit {
-      return fit(["y quit", "n keep labeling"], width: state.width)
+      return fit([hint(.confirmYes, .confirmQuit), hint(.confirmNo, .confirmQuit)], width: state.width)
     }
     if state.atEnd {
-      var items = ["← back", "g guidelines", "? keys", "q quit"]
-      if state.skippedCount > 0 { items.insert("r revisit skipped", at: 1) }
-      if state.doneCount < state.labelableCount { items.insert("Enter open tasks", at: 0) }
+      var items = [hint(.back), guidelines, keys, quit]
+      if state.skippedCount > 0 { items.insert(hint(.revisitSkipped), at: 1) }
+      if state.doneCount < state.labelableCount { items.insert("\(Keymap.keyLabels(.submit)) open tasks", at: 0) }
       return fit(items, width: state.width)
     }
     if let question = state.activeQuestion, question.kind == .text, state.draft.editing {
-      let submit = question.multiline ? "Ctrl-S submit" : "Enter submit"
+      let submit = hint(question.multiline ? .textSubmit : .textEnter, .textField)
+      let commands = hint(.stopEditing, .textField)
+      let quitHere = hint(.quit, .textField)
       return fit(
-        ["type your answer", submit, "Alt-b/f word", "Ctrl-W delete word", "Esc commands", "Ctrl-C quit"],
-        width: state.width, priority: [submit, "Esc commands", "Ctrl-C quit"])
+        [
+          "type your answer", submit,
+          "\(Keymap.binding(.cursorWordLeft, in: .textField)?.keys.first?.label ?? "")/"
+            + "\(Keymap.binding(.cursorWordRight, in: .textField)?.keys.first?.label ?? "") word",
+          hint(.deleteWordBack, .textField), commands, quitHere,
+        ],
+        width: state.width, priority: [submit, commands, quitHere])
     }
+    let submit = Keymap.keyLabels(.submit)
     var choose = "1-9 choose"
     if let question = state.activeQuestion {
       let options = App.currentOptions(question, state) ?? []
@@ -316,39 +335,53 @@ public enum Renderer {
       let range = isDigits && keys.count > 1 ? "1-\(keys.count)" : String(keys.prefix(12))
       choose = range + " choose"
       switch question.kind {
-      case .multi: choose += " · Enter submit"
+      case .multi: choose += " · \(hint(.submit))"
       case .taxonomy:
-        choose += " · ⌫ up"
-        if !question.leafOnly && !state.draft.taxonomyPath.isEmpty { choose += " · Enter pick this" }
-      case .single, .rating: if state.draft.answers[question.name] != nil { choose += " · Enter accept" }
+        choose += " · \(hint(.up))"
+        if !question.leafOnly && !state.draft.taxonomyPath.isEmpty { choose += " · \(submit) pick this" }
+      case .single, .rating: if state.draft.answers[question.name] != nil { choose += " · \(submit) accept" }
       case .text:
-        choose = "i edit · Enter submit"
+        choose = "\(hint(.editText)) · \(hint(.submit))"
       case .spans:
-        choose = "v select · \(range) label · x remove · Enter submit"
+        choose =
+          "\(hint(.select, .spans)) · \(range) label · \(hint(.removeSpan, .spans)) · \(hint(.submit))"
       case .comparison:
         choose = state.draft.askingStrength ? "1 slightly · 2 clearly better" : "1 left · 2 right · 3 tie"
         if !state.draft.askingStrength && question.options.count > 3 { choose += " · 4 both bad" }
       }
     }
+    let question = hint(.nextQuestion)
+    let task =
+      "\(Keymap.keyLabels(.back).split(separator: " ").last ?? "") "
+      + "\(Keymap.keyLabels(.forward).split(separator: " ").last ?? "") task"
     if state.session.layout.compare != nil {
       var items = [choose]
-      if state.session.questions.count > 1 { items.append("Tab question") }
-      items += [
-        "j/k scroll", "[ ] pane", "J/K both", "w diff", "m raw", "s skip", "< > task", "g guidelines", "? keys",
-        "q quit",
-      ]
-      return fit(items, width: state.width, priority: ["? keys", "q quit", "j/k scroll", "[ ] pane", "w diff"])
+      if state.session.questions.count > 1 { items.append(question) }
+      let scroll =
+        "\(Keymap.keyLabels(.scrollDown).split(separator: " ").last ?? "")/"
+        + "\(Keymap.keyLabels(.scrollUp).split(separator: " ").last ?? "") scroll"
+      let pane = "\(Keymap.keyLabels(.focusPrevious, in: .compare)) \(Keymap.keyLabels(.focusNext, in: .compare)) pane"
+      let both =
+        "\(Keymap.keyLabels(.scrollBothDown, in: .compare))/\(Keymap.keyLabels(.scrollBothUp, in: .compare)) both"
+      let diff = hint(.toggleDiff, .compare)
+      items += [scroll, pane, both, diff, hint(.toggleRaw, .compare), hint(.skip), task, guidelines, keys, quit]
+      return fit(items, width: state.width, priority: [keys, quit, scroll, pane, diff])
     }
-    if let question = state.activeQuestion, question.kind == .spans {
+    if let activeQuestion = state.activeQuestion, activeQuestion.kind == .spans {
       var items = [choose]
-      if state.session.questions.count > 1 { items.append("Tab question") }
-      items += ["←→ w b ↑↓ move", "[ ] spans", "c precision", "s skip", "< > task", "g guidelines", "? keys", "q quit"]
-      return fit(items, width: state.width, priority: ["? keys", "q quit", "←→ w b ↑↓ move", "< > task"])
+      if state.session.questions.count > 1 { items.append(question) }
+      func first(_ action: Action) -> String { Keymap.binding(action, in: .spans)?.keys.first?.label ?? "" }
+      let move =
+        "\(first(.charLeft))\(first(.charRight)) \(first(.wordRight)) \(first(.wordLeft)) "
+        + "\(first(.lineUp))\(first(.lineDown)) move"
+      let spans = "\(Keymap.keyLabels(.previousSpan, in: .spans)) \(Keymap.keyLabels(.nextSpan, in: .spans)) spans"
+      items += [move, spans, hint(.precision, .spans), hint(.skip), task, guidelines, keys, quit]
+      return fit(items, width: state.width, priority: [keys, quit, move, task])
     }
     var items = [choose]
-    if state.session.questions.count > 1 { items.append("Tab question") }
-    items += ["s skip", "← back", "→ next", "g guidelines", "d descriptions", "? keys", "q quit"]
-    return fit(items, width: state.width, priority: ["? keys", "q quit", "g guidelines", "s skip", "← back"])
+    if state.session.questions.count > 1 { items.append(question) }
+    items += [hint(.skip), hint(.back), hint(.forward), guidelines, hint(.describe), keys, quit]
+    return fit(items, width: state.width, priority: [keys, quit, guidelines, hint(.skip), hint(.back)])
   }
 
   /// Joins hint items with " · ", keeping the first item and then those in `priority`, then the rest,

@@ -35,7 +35,7 @@ enum SpanEditor {
       label(index, question: question, &state)
       return []
     }
-    if key == .escape, state.draft.spanAnchor != nil {
+    if Keymap.action(for: key, in: .spans) == .close, state.draft.spanAnchor != nil {
       state.draft.spanAnchor = nil
       return []
     }

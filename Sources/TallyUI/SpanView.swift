@@ -6,20 +6,30 @@ import TallyText
 enum SpanView {
   /// The task text with spans, selection and cursor.
   static func drawText(_ screen: inout Screen, _ state: AppState, area: Rect, question: Question) {
-    let spans = state.textLayoutSpans
-    let lines = state.textLayout
+    let focused = state.activeQuestion?.kind == .spans
+    draw(
+      &screen, lines: state.textLayout, spans: state.textLayoutSpans, from: state.textScroll, area: area,
+      question: question, cursor: focused ? state.draft.spanCursor : nil,
+      selection: focused ? SpanEditor.selection(state) : nil)
+  }
+
+  /// Draws text laid out with its spans' tags (`TextWrap.wrap(…, inserts: SpanEditor.tags(spans))`) from line
+  /// `start`: whatever spans it is given (the annotator's own, or a review's merged ones), with a cursor and a
+  /// selection when the spans are being edited.
+  public static func draw(
+    _ screen: inout Screen, lines: [WrappedLine], spans: [Span], from scroll: Int, area: Rect, question: Question,
+    cursor: Int? = nil, selection: (Int, Int)? = nil
+  ) {
     guard !lines.isEmpty else { return }
-    let start = min(state.textScroll, max(0, lines.count - 1))
+    let start = min(scroll, max(0, lines.count - 1))
     let end = min(lines.count, start + area.height)
     let firstOffset = lines[start].sourceStart
     var active = spans.filter { $0.start < firstOffset && $0.end >= firstOffset }
     // The nearest end among the active spans: nothing to drop from `active` before it.
     var nearestEnd = active.map(\.end).min() ?? Int.max
     var next = spans.firstIndex { $0.start >= firstOffset } ?? spans.count
-    let focused = state.activeQuestion?.kind == .spans
-    let cursor = state.draft.spanCursor
-    let selection = focused ? SpanEditor.selection(state) : nil
-    let underCursor = focused ? spans.last { $0.contains(cursor) } : nil
+    let focused = cursor != nil
+    let underCursor = cursor.flatMap { c in spans.last { $0.contains(c) } }
     for row in start..<end {
       var x = area.x
       for cell in lines[row].cells {

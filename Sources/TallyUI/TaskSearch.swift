@@ -41,23 +41,16 @@ enum TaskSearch {
   /// Keys while the search is being typed.
   static func key(_ key: Key, _ state: inout AppState) -> [Effect] {
     guard let typed = state.taskSearch.input else { return [] }
-    switch key {
-    case .escape:
-      state.taskSearch.input = nil
-    case .enter:
+    switch Prompt.edit(typed, key: key, limit: 200) {
+    case .cancel: state.taskSearch.input = nil
+    case .accept:
       state.taskSearch.input = nil
       run(&state, query: typed)
-    case .backspace:
-      state.taskSearch.input = String(typed.dropLast())
-    case .char(let c):
-      if typed.count < 200 { state.taskSearch.input = typed + String(c) }
-    case .ctrl("u"):
-      state.taskSearch.input = ""
-    case .ctrl("c"):
+    case .edited(let text): state.taskSearch.input = text
+    case .quit:
       state.taskSearch.input = nil
       return App.requestQuit(&state)
-    default:
-      break
+    case .other, .ignored: break
     }
     return []
   }

@@ -9,49 +9,56 @@ enum TextField {
   static func key(_ key: Key, question: Question, _ state: inout AppState, _ input: Input) -> [Effect] {
     var text = Array(state.draft.answers[question.name]?.stringValue ?? "")
     var cursor = min(max(0, state.draft.cursor), text.count)
-    switch key {
-    case .ctrl("c"):
-      return App.requestQuit(&state)
-    case .escape:
-      state.draft.editing = false
-      state.message = "Keys are commands now (s skip, ← back, g guidelines, q quit); Tab or i edits again."
-      return []
-    case .tab, .backTab:
-      return App.labelingKey(key, Keymap.action(for: key), &state, input)
-    case .enter where !question.multiline, .ctrl("s"):
-      return App.enter(&state, input)
-    case .enter:
-      insert("\n", into: &text, at: &cursor, question: question, state: &state)
-    case .char(let c):
+    // Bound keys do what the keymap says; any other character types itself.
+    guard let action = Keymap.action(for: key, in: .textField) else {
+      guard case .char(let c) = key else { return [] }
       insert(c, into: &text, at: &cursor, question: question, state: &state)
-    case .backspace:
+      state.draft.cursor = cursor
+      state.draft.fromPrediction = false
+      state.draft.answers[question.name] = text.isEmpty ? nil : .string(String(text))
+      return []
+    }
+    switch action {
+    case .quit:
+      return App.requestQuit(&state)
+    case .stopEditing:
+      state.draft.editing = false
+      state.message =
+        "Keys are commands now (\(Keymap.hint(.skip)), \(Keymap.hint(.back)), \(Keymap.hint(.guidelines)), "
+        + "\(Keymap.hint(.quit))); \(Keymap.keyLabels(.nextQuestion)) or \(Keymap.keyLabels(.editText)) types again."
+      return []
+    case .nextQuestion, .previousQuestion, .scrollDown, .scrollUp, .pageDown, .pageUp:
+      return App.labelingKey(key, action, &state, input)
+    case .textEnter where !question.multiline, .textSubmit:
+      return App.enter(&state, input)
+    case .textEnter:
+      insert("\n", into: &text, at: &cursor, question: question, state: &state)
+    case .deleteBack:
       if cursor > 0 {
         text.remove(at: cursor - 1)
         cursor -= 1
       }
-    case .delete, .ctrl("d"):
+    case .deleteForward:
       if cursor < text.count { text.remove(at: cursor) }
-    case .left, .ctrl("b"): cursor = max(0, cursor - 1)
-    case .right, .ctrl("f"): cursor = min(text.count, cursor + 1)
-    case .alt("b"): cursor = wordStart(before: cursor, in: text)
-    case .alt("f"): cursor = wordEnd(after: cursor, in: text)
-    case .home, .ctrl("a"): cursor = lineStart(cursor, text)
-    case .end, .ctrl("e"): cursor = lineEnd(cursor, text)
-    case .ctrl("w"), .alt("\u{7F}"):
+    case .cursorLeft: cursor = max(0, cursor - 1)
+    case .cursorRight: cursor = min(text.count, cursor + 1)
+    case .cursorWordLeft: cursor = wordStart(before: cursor, in: text)
+    case .cursorWordRight: cursor = wordEnd(after: cursor, in: text)
+    case .cursorLineStart: cursor = lineStart(cursor, text)
+    case .cursorLineEnd: cursor = lineEnd(cursor, text)
+    case .deleteWordBack:
       let start = wordStart(before: cursor, in: text)
       text.removeSubrange(start..<cursor)
       cursor = start
-    case .alt("d"):
+    case .deleteWordForward:
       let end = wordEnd(after: cursor, in: text)
       text.removeSubrange(cursor..<end)
-    case .ctrl("u"):
+    case .deleteToLineStart:
       let start = lineStart(cursor, text)
       text.removeSubrange(start..<cursor)
       cursor = start
-    case .ctrl("k"):
+    case .deleteToLineEnd:
       text.removeSubrange(cursor..<lineEnd(cursor, text))
-    case .up, .down, .pageUp, .pageDown:
-      return App.labelingKey(key, Keymap.action(for: key), &state, input)
     default:
       return []
     }

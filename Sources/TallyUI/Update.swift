@@ -190,9 +190,9 @@ public enum App {
 
   /// The quit question: `y` or Enter (or Ctrl-C again) quits, `n` or Esc goes back; other keys do nothing.
   static func confirmQuitKey(_ key: Key, _ state: inout AppState) -> [Effect] {
-    switch key {
-    case .char("y"), .char("Y"), .enter, .ctrl("c"): return [.quit]
-    case .char("n"), .char("N"), .escape: state.overlay = .none
+    switch Keymap.action(for: key, in: .confirmQuit) {
+    case .confirmYes: return [.quit]
+    case .confirmNo: state.overlay = .none
     default: break
     }
     return []
@@ -237,7 +237,7 @@ public enum App {
       return []
     }
     if let question = state.activeQuestion, question.kind == .text, !state.draft.editing,
-      key == .char("i") || key == .tab
+      action == .editText || action == .nextQuestion
     {
       state.draft.editing = true
       return []
@@ -318,7 +318,7 @@ public enum App {
   static func isAnswerKey(_ key: Key, _ action: Action?, _ state: AppState) -> Bool {
     if action == .submit || action == .skip { return true }
     guard let question = state.activeQuestion else { return false }
-    if question.kind == .text, key == .char("i") || key == .tab { return true }
+    if question.kind == .text, action == .editText || action == .nextQuestion { return true }
     return optionIndex(for: key, question: question, state: state) != nil
   }
 
@@ -535,10 +535,10 @@ public enum App {
   }
 
   static func skipReasonKey(_ key: Key, reason: String, _ state: inout AppState, _ input: Input) -> [Effect] {
-    switch key {
-    case .escape:
+    switch Prompt.edit(reason, key: key, limit: 500) {
+    case .cancel:
       state.overlay = .none
-    case .enter:
+    case .accept:
       state.overlay = .none
       guard let task = state.current?.task else { return [] }
       let trimmed = reason.trimmingSpaces
@@ -551,16 +551,12 @@ public enum App {
       state.pendingRecord = record
       state.pendingLoad = .nextUnhandled(from: state.position + 1)
       return [.append(record)]
-    case .backspace:
-      state.overlay = .skipReason(String(reason.dropLast()))
-    case .char(let c):
-      if reason.count < 500 { state.overlay = .skipReason(reason + String(c)) }
-    case .ctrl("u"):
-      state.overlay = .skipReason("")
-    case .ctrl("c"):
+    case .edited(let text):
+      state.overlay = .skipReason(text)
+    case .quit:
       state.overlay = .none
       return requestQuit(&state)
-    default:
+    case .other, .ignored:
       break
     }
     return []
@@ -568,23 +564,16 @@ public enum App {
 
   static func searchKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     guard let typed = state.guidelines.searchInput else { return [] }
-    switch key {
-    case .escape:
-      state.guidelines.searchInput = nil
-    case .enter:
+    switch Prompt.edit(typed, key: key, limit: 200) {
+    case .cancel: state.guidelines.searchInput = nil
+    case .accept:
       state.guidelines.searchInput = nil
       runSearch(&state, query: typed)
-    case .backspace:
-      state.guidelines.searchInput = String(typed.dropLast())
-    case .char(let c):
-      if typed.count < 200 { state.guidelines.searchInput = typed + String(c) }
-    case .ctrl("u"):
-      state.guidelines.searchInput = ""
-    case .ctrl("c"):
+    case .edited(let text): state.guidelines.searchInput = text
+    case .quit:
       state.guidelines.searchInput = nil
       return requestQuit(&state)
-    default:
-      break
+    case .other, .ignored: break
     }
     return []
   }

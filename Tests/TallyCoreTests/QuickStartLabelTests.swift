@@ -96,7 +96,7 @@ import Testing
       """
     let (_, diagnostics) = ProjectConfigParser.parse(yaml, file: "tally.yaml")
     let messages = diagnostics.map(\.message)
-    #expect(messages.contains("hotkey `w` is a side-by-side command (w word diff, m raw text)"))
+    #expect(messages.contains("hotkey `w` is a side-by-side command (see the keys with ?)"))
     #expect(messages.contains("hotkey `J` is not allowed"))
   }
 }

@@ -77,7 +77,7 @@ import Testing
     _ = state.press(.char("?"))
     let screen = Renderer.render(state)
     expectScreen(screen, Self.help80x24, name: "help80x24")
-    for binding in Keymap.bindings where binding.context != .spans && binding.context != .compare {
+    for binding in Keymap.bindings where [.labeling, .guidelines, .anywhere].contains(binding.context) {
       #expect(screen.text.contains(binding.helpText), "help misses \(binding.action)")
     }
     // Span and side-by-side keys are listed only where they apply.
@@ -272,14 +272,14 @@ import Testing
     """
   static let help80x24 = """
      Tally · demo · task t1                                                  1 of 3
-     lang: en
-     T┌─ Keys — any key closes ──────────────────────────────────────────────────┐
-      │ 1-9, letters     choose: single submits, multi toggles, taxonomy: down   │
+     l┌─ Keys — any key closes ──────────────────────────────────────────────────┐
+     T│ 1-9, letters     choose: single submits, multi toggles, taxonomy: down   │
       │ Enter            submit / accept the preselected answer                  │
       │ s                skip the task (asks for an optional reason)             │
       │ ← u </→ >        back / forward a task                                   │
       │ Backspace        taxonomy: up one level                                  │
       │ Tab/Shift-Tab    next / previous question                                │
+      │ i                free text: start typing (Tab too)                       │
       │ d                show or hide option descriptions                        │
       │ r                at the end: revisit skipped tasks                       │
       │ ↓ j/↑ k          scroll down / up a line                                 │

@@ -109,11 +109,18 @@ import Testing
     let optionKeys = ReviewApp.optionKeys(Fixture.sentiment)
     #expect(optionKeys == ["1", "2", "3"])
     #expect(Set(optionKeys).isDisjoint(with: ReviewKeymap.reservedCharacters))
-    for entry in ReviewKeymap.entries {
-      for key in entry.keys { #expect(ReviewKeymap.action(for: key, optionKeys: optionKeys) == entry.action) }
+    // Every review binding dispatches to its action, and shows in the `?` rows.
+    let rows = ReviewKeymap.helpRows()
+    for binding in Keymap.bindings where binding.context == .review {
+      for key in binding.keys {
+        #expect(ReviewKeymap.action(for: key, optionKeys: optionKeys) != nil, "\(key) does nothing")
+      }
+      #expect(rows.contains { $0.help == binding.helpText }, "\(binding.action) is not on the ? screen")
     }
     #expect(ReviewKeymap.action(for: .char("#"), optionKeys: optionKeys) == .pick(3))
-    #expect(ReviewKeymap.hint(width: 80).hasPrefix("Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment"))
+    #expect(ReviewKeymap.action(for: .char("e"), optionKeys: optionKeys) == .edit)
+    #expect(ReviewKeymap.action(for: .tab, optionKeys: optionKeys) == .nextQueue)
+    #expect(ReviewKeymap.hint(width: 80).hasPrefix("Enter accept · ⇧1–9 pick · e edit · c comment"))
     #expect(ReviewKeymap.hint(width: 80).hasSuffix("? keys · q quit") && ReviewKeymap.hint(width: 80).count <= 80)
   }
 
@@ -223,7 +230,7 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-choice-wide": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -255,7 +262,7 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · b send back · n → next · p ← back · g guide · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · n next · p back · Tab queue · / search · ? keys · q quit
     """,
     "review-choice": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -281,7 +288,7 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-compare": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -307,7 +314,7 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-multi": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -317,6 +324,7 @@ import Testing
       ⇧1 ana       food, price  4 s  est. 91%
       ⇧2 ben       food  4 s  est. 62%
       aggregate  food  50%
+      your answer: 1 food · 2 service · 3 price (on the labeling screen)
 
 
 
@@ -332,8 +340,7 @@ import Testing
 
 
 
-
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-rating": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -359,17 +366,17 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-spans": """
      Review · disagreements · 1/2 · task t1 · 0 decided
-      Angela Merkel in Berlin.
+      Angela Merkel‹PER› in Berlin.‹LOC›
 
     entities: 3 annotators, 1 of 3 agree
       ⇧1 ana       PER “Angela Merkel”  4 s  est. 91%
       ⇧2 ben       PER “Angela”, LOC “Berlin”  4 s  est. 62%
       ⇧3 cy        PER “Angela Merkel”, LOC “Berlin”  4 s
-      aggregate  PER “Angela Merkel”, LOC “Berlin”  67%
+      majority   PER “Angela Merkel”, LOC “Berlin”  67%
 
 
 
@@ -385,7 +392,7 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-taxonomy": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -395,6 +402,7 @@ import Testing
       ⇧1 ana       Billing › Refunds › Partial refund  4 s  est. 91%
       ⇧2 ben       Other  4 s  est. 62%
       aggregate  Billing › Refunds › Partial refund  50%
+      your answer: b Billing · o Other (on the labeling screen)
 
 
 
@@ -410,8 +418,7 @@ import Testing
 
 
 
-
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
     "review-text": """
      Review · disagreements · 1/2 · task t1 · 0 decided
@@ -437,7 +444,7 @@ import Testing
 
 
 
-    Enter accept · 1–9 answer · ⇧1–⇧9 pick · c comment · ? keys · q quit
+    Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
   ]
 }

@@ -2,8 +2,10 @@ import TallyCore
 import TallyJSON
 import TallyText
 
-/// The review program: state + event → new state + effects. No I/O: the runner writes the records and loads
-/// the texts it asks for.
+/// The review program: state + event → new state + effects. No I/O: the runner writes the records, loads the
+/// texts and searches the data it asks for. An override of any question kind is given on the labeling screen
+/// itself: the labeling program runs inside review (`ReviewState.editor`) and its submitted answer becomes the
+/// decision.
 public enum ReviewApp: Program {
   public static func event(for input: TerminalInput) -> ReviewEvent? {
     switch input {
@@ -16,17 +18,22 @@ public enum ReviewApp: Program {
   public static func update(_ state: inout ReviewState, _ event: ReviewEvent, time: Double, freshID: String)
     -> [ReviewEffect]
   {
-    update(&state, event, now: time)
+    update(&state, event, now: time, freshID: freshID)
   }
 
   public static func render(_ state: ReviewState, into screen: inout Screen) {
+    if case .editing = state.mode, let editor = state.editor {
+      Renderer.render(editor, into: &screen)
+      return
+    }
     ReviewRenderer.render(state, into: &screen)
   }
 
-  /// The question's own keys, as labeling assigns them (review keys kept out).
+  /// The question's own keys that decide at once (single choice and rating), as labeling assigns them with the
+  /// review keys kept out. Multi, taxonomy and span keys open the labeling screen with the key applied.
   public static func optionKeys(_ question: Question) -> [Character] {
     switch question.kind {
-    case .single, .rating:
+    case .single, .rating, .multi, .taxonomy:
       return OptionKeys.assign(question.options, excluding: ReviewKeymap.reservedCharacters)
     default:
       return []
@@ -36,8 +43,9 @@ public enum ReviewApp: Program {
   /// The first screen: the first task of the queue.
   public static func start(_ state: inout ReviewState, now: Double) -> [ReviewEffect] {
     state.shownAt = now
+    if state.queues.isEmpty { state.queues = [ReviewQueue.parse(state.queueName, rate: 0.1, seed: 1) ?? .all] }
     if state.queue.isEmpty {
-      state.message = "Nothing to review in the \(state.queueName) queue."
+      state.message = "Nothing to review in the \(state.queueName) queue (Tab: the next queue)."
     }
     return loadEffects(state)
   }
@@ -47,16 +55,31 @@ public enum ReviewApp: Program {
     return [.loadText(item)]
   }
 
-  public static func update(_ state: inout ReviewState, _ event: ReviewEvent, now: Double) -> [ReviewEffect] {
+  public static func update(_ state: inout ReviewState, _ event: ReviewEvent, now: Double, freshID: String = "")
+    -> [ReviewEffect]
+  {
     switch event {
     case .resize(let width, let height):
       state.width = width
       state.height = height
+      if state.guidelinesWidth != 0 { renderGuidelines(&state) }
+      if var editor = state.editor {
+        _ = App.update(&editor, Input(.resize(width: width, height: height), time: now))
+        state.editor = editor
+      }
       return []
-    case .textLoaded(let item, let text, let prediction):
+    case .textLoaded(let item, let text, let prediction, let task):
       state.texts[item] = text
+      if let task { state.tasks[item] = task }
       if let prediction, item < state.items.count { state.items[item].prediction = prediction }
       return []
+    case .found(let query, let position):
+      guard let position else {
+        state.message = "No task in the \(state.queueName) queue matches “\(query)”."
+        return []
+      }
+      state.message = "Match for “\(query)” (\(Keymap.keyLabels(.nextHit, in: .review)): the next)."
+      return jump(&state, to: position, now: now)
     case .written(let item):
       guard let pending = state.pending, pending.item == item else { return [] }
       state.pending = nil
@@ -72,7 +95,8 @@ public enum ReviewApp: Program {
       return []
     case .key(let key):
       guard state.pending == nil else { return [] }
-      return handle(key, &state, now: now)
+      if case .editing = state.mode { return editorKey(key, &state, now: now, freshID: freshID) }
+      return handle(key, &state, now: now, freshID: freshID)
     }
   }
 
@@ -85,35 +109,64 @@ public enum ReviewApp: Program {
     }
   }
 
-  static func handle(_ key: Key, _ state: inout ReviewState, now: Double) -> [ReviewEffect] {
+  static func handle(_ key: Key, _ state: inout ReviewState, now: Double, freshID: String) -> [ReviewEffect] {
     switch state.mode {
-    case .help, .guidelines:
-      if key == .escape || key == .char("q") || key == .char("?") || key == .char("g") || key == .enter {
-        state.mode = .deciding
+    case .help:
+      state.mode = .deciding
+      return []
+    case .guidelines:
+      switch ReviewKeymap.action(for: key, optionKeys: []) {
+      case .scrollDown?: state.guidelinesScroll += 1
+      case .scrollUp?: state.guidelinesScroll = max(0, state.guidelinesScroll - 1)
+      case .search?:
+        state.searchingGuidelines = true
+        state.mode = .search("")
+      case .nextMatch?: findInGuidelines(&state, after: state.guidelinesScroll)
+      case .quit?: return [.quit]
+      case .help?: state.mode = .help
+      default: state.mode = .deciding  // g, Esc and any other key close them
       }
       return []
-    case .comment(var text):
-      switch key {
-      case .escape: state.mode = .deciding
-      case .enter:
+    case .search(let typed):
+      let inGuidelines = state.searchingGuidelines
+      switch Prompt.edit(typed, key: key, limit: 200) {
+      case .cancel: state.mode = inGuidelines ? .guidelines : .deciding
+      case .accept:
+        state.query = typed
+        state.mode = inGuidelines ? .guidelines : .deciding
+        guard !typed.isEmpty else { return [] }
+        if inGuidelines {
+          findInGuidelines(&state, after: state.guidelinesScroll - 1)
+          return []
+        }
+        return [.find(query: typed, after: state.position)]
+      case .edited(let text): state.mode = .search(text)
+      case .quit: return [.quit]
+      case .other, .ignored: break
+      }
+      return []
+    case .comment(let text):
+      switch Prompt.edit(text, key: key, limit: 1000) {
+      case .cancel: state.mode = .deciding
+      case .accept:
         state.pendingComment = text.isEmpty ? nil : text
         state.mode = .deciding
         state.message = text.isEmpty ? nil : "Comment kept for this task's decision."
-      case .backspace: if !text.isEmpty { text.removeLast() }; state.mode = .comment(text)
-      case .char(let c): text.append(c); state.mode = .comment(text)
-      default: break
+      case .edited(let text): state.mode = .comment(text)
+      case .quit: return [.quit]
+      case .other, .ignored: break
       }
       return []
-    case .sendBack(let to, var reason):
+    case .sendBack(let to, let reason):
       guard let item = state.current else { return [] }
-      switch key {
-      case .escape: state.mode = .deciding
-      case .tab:
+      switch Prompt.edit(reason, key: key, limit: 1000) {
+      case .cancel: state.mode = .deciding
+      case .other(.promptWhom):
         // Cycle: all, then each annotator.
         let names = state.items[item].answers.map(\.annotator)
         let next = to.flatMap { names.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
         state.mode = .sendBack(to: next < names.count ? names[next] : nil, reason: reason)
-      case .enter:
+      case .accept:
         guard !reason.isEmpty else {
           state.message = "Say why it goes back (the annotator sees the reason)."
           return []
@@ -122,16 +175,12 @@ public enum ReviewApp: Program {
         let targets = to.map { [$0] } ?? state.items[item].answers.map(\.annotator)
         return decide(
           &state, item: item, decision: .sendBack, answer: nil, chose: nil, sentTo: targets, reason: reason, now: now)
-      case .backspace:
-        if !reason.isEmpty { reason.removeLast() }
-        state.mode = .sendBack(to: to, reason: reason)
-      case .char(let c):
-        reason.append(c)
-        state.mode = .sendBack(to: to, reason: reason)
-      default: break
+      case .edited(let text): state.mode = .sendBack(to: to, reason: text)
+      case .quit: return [.quit]
+      case .other, .ignored: break
       }
       return []
-    case .deciding:
+    case .deciding, .editing:
       break
     }
     guard let action = ReviewKeymap.action(for: key, optionKeys: optionKeys(state.question)) else { return [] }
@@ -143,9 +192,29 @@ public enum ReviewApp: Program {
       return []
     case .guidelines:
       state.mode = .guidelines
+      renderGuidelines(&state)
       return []
+    case .close: return []
     case .next: return move(&state, by: 1, now: now)
     case .previous: return move(&state, by: -1, now: now)
+    case .nextQueue, .previousQueue:
+      return switchQueue(&state, by: action == .nextQueue ? 1 : -1, now: now)
+    case .scrollDown:
+      state.textScroll += 1
+      return []
+    case .scrollUp:
+      state.textScroll = max(0, state.textScroll - 1)
+      return []
+    case .search:
+      state.searchingGuidelines = false
+      state.mode = .search("")
+      return []
+    case .nextMatch:
+      guard !state.query.isEmpty else {
+        state.message = "Search first with \(Keymap.keyLabels(.search, in: .review))."
+        return []
+      }
+      return [.find(query: state.query, after: state.position)]
     case .comment:
       guard state.current != nil else { return [] }
       state.mode = .comment(state.pendingComment ?? "")
@@ -169,17 +238,124 @@ public enum ReviewApp: Program {
         return []
       }
       return decide(&state, item: item, decision: .chose, answer: answer, chose: answers[n - 1].annotator, now: now)
+    case .edit:
+      return openEditor(&state, key: nil, now: now, freshID: freshID)
     case .answer(let c):
       guard let item = state.current, let index = optionKeys(state.question).firstIndex(of: c),
         index < state.question.options.count
       else { return [] }
-      let name = state.question.options[index].name
+      let question = state.question
+      guard question.kind == .single || question.kind == .rating else {
+        // Multi and taxonomy: the labeling screen, with this key already applied there.
+        return openEditor(&state, key: .char(c), now: now, freshID: freshID)
+      }
+      let name = question.options[index].name
       let value: JSONValue =
-        state.question.kind == .rating ? (Double(name).map(JSONValue.number) ?? .string(name)) : .string(name)
-      guard let answer = Answer(json: value, question: state.question) else { return [] }
+        question.kind == .rating ? (Double(name).map(JSONValue.number) ?? .string(name)) : .string(name)
+      guard let answer = Answer(json: value, question: question) else { return [] }
       return decide(&state, item: item, decision: .override, answer: answer, chose: nil, now: now)
     }
   }
+
+  // MARK: - Answering on the labeling screen
+
+  /// Opens the labeling screen for the task on screen, the aggregate (for spans: the merged majority) already
+  /// in place to edit; `key`, if given, is applied there first (a multi-choice toggle, a taxonomy step).
+  static func openEditor(_ state: inout ReviewState, key: Key?, now: Double, freshID: String) -> [ReviewEffect] {
+    guard let item = state.current else { return [] }
+    guard var session = state.editorSession, let task = state.tasks[item] else {
+      state.message = "The task is still loading; try again."
+      return []
+    }
+    let question = state.question
+    session.questions = [question]
+    session.annotator = state.reviewer
+    session.total = 1
+    session.goldTotal = 0
+    session.phase = nil
+    // The reviewer's own answer is not checked for speed or gold (no pauses on the labeling screen here).
+    session.quality = QualityConfig()
+    session.projectName =
+      "Review of \(state.items[item].task): \(Keymap.keyLabels(.submit)) final, "
+      + "\(Keymap.binding(.quit)?.keys.first?.label ?? "q") back"
+    var app = AppState(session: session, width: state.width, height: state.height, handled: [:], now: now)
+    // Reading the guidelines here is the reviewer's, not a labeling event to record.
+    app.guidelines.openedThisVersion = true
+    var loaded = LoadedTask(position: 0, task: task)
+    loaded.ordinal = 1
+    loaded.notice =
+      "Your answer becomes the final one: \(Keymap.keyLabels(.submit)) saves it, "
+      + "\(Keymap.binding(.quit)?.keys.first?.label ?? "q") goes back to the review without it."
+    if let start = state.items[item].aggregate {
+      var answers = JSONObject()
+      answers[question.name] = start.json
+      if let strength = start.strengthJSON { answers[question.strengthName] = strength }
+      loaded.previous = LabelRecord(
+        id: "review-start", type: .answer, task: task.id, annotator: state.reviewer, answers: answers,
+        submittedAt: now, tool: "")
+    }
+    _ = App.update(&app, Input(.loaded(loaded), time: now, freshID: freshID))
+    state.editor = app
+    state.mode = .editing
+    guard let key else { return [] }
+    return editorKey(key, &state, now: now, freshID: freshID)
+  }
+
+  /// A key on the labeling screen: the labeling program handles it; a submitted answer becomes the override,
+  /// quitting goes back to the review.
+  static func editorKey(_ key: Key, _ state: inout ReviewState, now: Double, freshID: String) -> [ReviewEffect] {
+    guard var app = state.editor, let item = state.current else {
+      closeEditor(&state)
+      return []
+    }
+    var pending = App.update(&app, Input(.key(key), time: now, freshID: freshID))
+    while !pending.isEmpty {
+      let effect = pending.removeFirst()
+      switch effect {
+      case .quit:
+        closeEditor(&state)
+        state.message = "Back to the review; nothing was decided."
+        return []
+      case .load:
+        break
+      case .append(let record):
+        switch record.type {
+        case .answer:
+          guard let answer = Answer(answers: record.answers, question: state.question) else {
+            pending += App.update(
+              &app, Input(.appendFailed(recordID: record.id, message: "that answer cannot be read"), time: now))
+            continue
+          }
+          closeEditor(&state)
+          return decide(&state, item: item, decision: .override, answer: answer, chose: nil, now: now)
+        case .skip:
+          pending += App.update(
+            &app,
+            Input(
+              .appendFailed(recordID: record.id, message: "a review cannot skip (q goes back to the review)"),
+              time: now))
+        default:
+          // Events of the labeling screen (none are a decision): acknowledged, not written.
+          pending += App.update(&app, Input(.appended(recordID: record.id, offset: 0), time: now))
+        }
+      }
+    }
+    if app.overlay == .confirmQuit {
+      // Quitting the labeling screen with an answer on it: back to the review, the answer dropped.
+      closeEditor(&state)
+      state.message = "Back to the review; your answer was not saved."
+      return []
+    }
+    state.editor = app
+    return []
+  }
+
+  static func closeEditor(_ state: inout ReviewState) {
+    state.editor = nil
+    state.mode = .deciding
+  }
+
+  // MARK: - Moving
 
   static func decide(
     _ state: inout ReviewState, item: Int, decision: ReviewDecision, answer: Answer?, chose: String?,
@@ -193,9 +369,62 @@ public enum ReviewApp: Program {
   }
 
   static func move(_ state: inout ReviewState, by step: Int, now: Double) -> [ReviewEffect] {
-    state.position = max(0, min(state.queue.count, state.position + step))
+    jump(&state, to: state.position + step, now: now)
+  }
+
+  static func jump(_ state: inout ReviewState, to position: Int, now: Double) -> [ReviewEffect] {
+    let target = max(0, min(state.queue.count, position))
+    if target != state.position {
+      state.pendingComment = nil
+      state.textScroll = 0
+    }
+    state.position = target
     state.shownAt = now
-    state.pendingComment = nil
     return loadEffects(state)
+  }
+
+  /// Tab: the next queue of the cycle (settled tasks leave every queue, as they did this one).
+  static func switchQueue(_ state: inout ReviewState, by step: Int, now: Double) -> [ReviewEffect] {
+    guard state.queues.count > 1 else {
+      state.message = "Only the \(state.queueName) queue here."
+      return []
+    }
+    state.queueIndex = (state.queueIndex + step + state.queues.count) % state.queues.count
+    let queue = state.queues[state.queueIndex]
+    state.queueName = queue.name
+    state.queue = queue.order(state.items, again: state.again)
+    state.position = 0
+    state.pendingComment = nil
+    state.textScroll = 0
+    state.shownAt = now
+    state.message = "\(queue.name): \(state.queue.count) task\(state.queue.count == 1 ? "" : "s")."
+    return loadEffects(state)
+  }
+
+  /// The next guidelines line after `after` holding the query (wrapping), scrolled to.
+  static func findInGuidelines(_ state: inout ReviewState, after: Int) {
+    let query = state.query.lowercased()
+    guard !query.isEmpty else { return }
+    let lines = state.guidelinesRendered.map { $0.runs.map(\.text).joined().lowercased() }
+    let count = lines.count
+    for step in 1...max(1, count) {
+      let i = ((after + step) % max(1, count) + count) % max(1, count)
+      if i < count, lines[i].contains(query) {
+        state.guidelinesScroll = i
+        state.message = "“\(state.query)” in the guidelines."
+        return
+      }
+    }
+    state.message = "“\(state.query)” is not in the guidelines."
+  }
+
+  /// The guidelines as Markdown laid out for the screen's width (once per width).
+  static func renderGuidelines(_ state: inout ReviewState) {
+    let width = max(10, state.width - 2)
+    guard state.guidelinesWidth != width else { return }
+    state.guidelinesWidth = width
+    state.guidelinesRendered =
+      state.guidelines.map { MarkdownRenderer.render($0, width: width).lines }
+      ?? [StyledLine("This project has no guidelines.", .dim)]
   }
 }

@@ -5,71 +5,87 @@ public enum ReviewAction: Sendable, Equatable {
   case acceptAggregate
   case pick(Int)  // annotator N (1-based), in the order shown
   case answer(Character)  // the question's own option key
-  case comment, sendBack, next, previous, guidelines, help, quit
+  case edit, comment, sendBack, next, previous, nextQueue, previousQueue
+  case scrollDown, scrollUp, guidelines, search, nextMatch, close, help, quit
 }
 
-/// The one table of review keys: dispatch, the `?` screen and the hint line all read it.
+/// Review's reading of the one keymap (`Keymap`, context `.review`): dispatch, the `?` screen and the hint
+/// line all come from there. A configured option hotkey that is also a review key stays the review key; that
+/// option is answered with `e` (the labeling screen).
 public enum ReviewKeymap {
-  public struct Entry: Sendable {
-    public var keys: [Key]
-    public var label: String
-    public var help: String
-    public var action: ReviewAction?
-    /// The hint line's words for it.
-    public var hint: String
-  }
-
-  /// Shift-digits pick annotator 1–9 (`!` is Shift-1 on most keyboards).
-  public static let pickKeys: [Character] = ["!", "@", "#", "$", "%", "^", "&", "*", "("]
-
-  public static let entries: [Entry] = [
-    Entry(
-      keys: [.enter], label: "Enter", help: "accept the aggregate as the final answer", action: .acceptAggregate,
-      hint: "accept"),
-    Entry(
-      keys: [], label: "1–9", help: "answer it yourself with the question's keys (an override)", action: nil,
-      hint: "answer"),
-    Entry(keys: [], label: "⇧1–⇧9", help: "pick annotator N's answer (! @ # …)", action: nil, hint: "pick"),
-    Entry(
-      keys: [.char("c")], label: "c", help: "comment (kept with the next decision)", action: .comment, hint: "comment"),
-    Entry(
-      keys: [.char("b")], label: "b", help: "send back to its annotators (or one) with a reason", action: .sendBack,
-      hint: "send back"),
-    Entry(keys: [.char("n"), .right], label: "n →", help: "next task", action: .next, hint: "next"),
-    Entry(keys: [.char("p"), .left], label: "p ←", help: "previous task", action: .previous, hint: "back"),
-    Entry(keys: [.char("g")], label: "g", help: "guidelines", action: .guidelines, hint: "guide"),
-    Entry(keys: [.char("?")], label: "?", help: "these keys", action: .help, hint: "keys"),
-    Entry(
-      keys: [.char("q")], label: "q", help: "quit (every decision is saved as it is made)", action: .quit, hint: "quit"),
-  ]
-
-  /// Letters the review keys take, kept out of the option keys.
-  public static var reservedCharacters: Set<Character> {
-    var result = Set(pickKeys)
-    for entry in entries {
-      for key in entry.keys { if case .char(let c) = key { result.insert(c) } }
-    }
-    return result
-  }
+  /// Letters the review keys take, kept out of the option keys handed out.
+  public static var reservedCharacters: Set<Character> { Keymap.characters(in: [.review]) }
 
   /// The action of a key, given the question's option keys.
   public static func action(for key: Key, optionKeys: [Character]) -> ReviewAction? {
-    for entry in entries where entry.keys.contains(key) { return entry.action }
-    if case .char(let c) = key {
-      if let n = pickKeys.firstIndex(of: c) { return .pick(n + 1) }
-      if optionKeys.contains(c) { return .answer(c) }
+    if let action = Keymap.action(for: key, in: .review) {
+      switch action {
+      case .acceptAggregate: return .acceptAggregate
+      case .pickAnnotator:
+        guard case .char(let c) = key, let n = Keymap.pickKeys.firstIndex(of: c) else { return nil }
+        return .pick(n + 1)
+      case .editAnswer: return .edit
+      case .comment: return .comment
+      case .sendBack: return .sendBack
+      case .nextTask: return .next
+      case .previousTask: return .previous
+      case .nextQueue: return .nextQueue
+      case .previousQueue: return .previousQueue
+      case .scrollDown: return .scrollDown
+      case .scrollUp: return .scrollUp
+      case .guidelines: return .guidelines
+      case .search: return .search
+      case .nextHit: return .nextMatch
+      case .close: return .close
+      case .help: return .help
+      case .quit: return .quit
+      default: return nil
+      }
     }
+    if case .char(let c) = key, optionKeys.contains(c) { return .answer(c) }
     return nil
   }
 
-  /// The hint line: every key that fits in `width`, in the table's order, always ending with `?` and `q`.
+  /// The review bindings, as the `?` screen lists them (grouped rows joined), then the prompt keys.
+  public static func helpRows() -> [(keys: String, help: String)] {
+    var rows: [(keys: String, help: String)] = []
+    var lastGroup: String?
+    for context in [KeyContext.review, .prompt] {
+      for binding in Keymap.bindings where binding.context == context {
+        let label =
+          binding.action == .pickAnnotator ? "⇧1–⇧9" : binding.keys.map(\.label).joined(separator: " ")
+        if let group = binding.group, group == lastGroup, let last = rows.last {
+          rows[rows.count - 1] = (last.keys + " / " + label, group)
+          continue
+        }
+        lastGroup = binding.group
+        rows.append((label, binding.helpText))
+      }
+      if context == .review {
+        rows.insert(("1–9 …", "answer it yourself with the question's own keys (single choice, rating)"), at: 1)
+        rows.append(("", ""))
+        rows.append(("Typing", "a comment, a send-back reason or a search:"))
+      }
+    }
+    return rows
+  }
+
+  /// The hint line: the review keys that fit in `width`, in the table's order, always ending with `?` and `q`.
   public static func hint(width: Int = 200) -> String {
-    let tail = entries.filter { $0.action == .help || $0.action == .quit }.map { "\($0.label) \($0.hint)" }
+    let shown: [Action] = [
+      .acceptAggregate, .pickAnnotator, .editAnswer, .comment, .sendBack, .nextTask, .previousTask, .nextQueue,
+      .search, .guidelines,
+    ]
+    func item(_ action: Action) -> String {
+      action == .pickAnnotator
+        ? "⇧1–9 \(Keymap.binding(action, in: .review)?.hint ?? "")" : Keymap.hint(action, in: .review)
+    }
+    let tail = [item(.help), item(.quit)]
     var parts: [String] = []
-    for entry in entries where entry.action != .help && entry.action != .quit {
-      let candidate = parts + ["\(entry.label) \(entry.hint)"] + tail
+    for action in shown {
+      let candidate = parts + [item(action)] + tail
       if candidate.joined(separator: " · ").count > width { break }
-      parts.append("\(entry.label) \(entry.hint)")
+      parts.append(item(action))
     }
     return (parts + tail).joined(separator: " · ")
   }

@@ -27,24 +27,18 @@ public enum ReviewRenderer {
     switch state.mode {
     case .help:
       add(StyledLine("Review keys", .bold))
-      for entry in ReviewKeymap.entries {
-        add(StyledLine([StyledRun(pad(entry.label, 8), .bold), StyledRun(entry.help, .plain)]), indent: 8)
+      for row in ReviewKeymap.helpRows() {
+        add(StyledLine([StyledRun(pad(row.keys, 12), .bold), StyledRun(row.help, .plain)]), indent: 12)
       }
-      add(StyledLine(""))
-      add(
-        StyledLine(
-          "In a comment or a send-back reason: type, Enter keeps it, Esc drops it; Tab chooses whom it goes back to.",
-          .dim))
       draw(lines, title: title, state: state, into: &screen)
       return
     case .guidelines:
-      add(StyledLine("Guidelines", .bold))
-      for paragraph in (state.guidelines ?? "This project has no guidelines.").split(
-        separator: "\n", omittingEmptySubsequences: false)
-      {
-        add(StyledLine(String(paragraph)))
-      }
-      draw(lines, title: title, state: state, into: &screen)
+      lines = Array(state.guidelinesRendered.dropFirst(state.guidelinesScroll))
+      draw(lines, title: title + "· guidelines ", state: state, into: &screen)
+      return
+    case .search where state.searchingGuidelines:
+      lines = Array(state.guidelinesRendered.dropFirst(state.guidelinesScroll))
+      draw(lines, title: title + "· guidelines ", state: state, into: &screen)
       return
     default: break
     }
@@ -60,22 +54,35 @@ public enum ReviewRenderer {
     }
     let item = state.items[index]
     let question = state.question
-    // The task, at most half the screen.
+    // The task, at most half the screen; j/k scroll it. Spans: the merged (majority) spans drawn in the text.
     let text = state.texts[index] ?? "…"
-    var textLines: [StyledLine] = []
-    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      textLines += StyledWrap.wrap(
-        StyledLine(String(paragraph)), width: w - 2, firstIndent: StyledLine("  "), restIndent: StyledLine("  "))
-    }
     let room = max(3, (h - 4) / 2)
-    if textLines.count > room { textLines = Array(textLines.prefix(room - 1)) + [StyledLine("  …", .dim)] }
-    lines += textLines
+    var spanText: (lines: [WrappedLine], spans: [Span], shown: Int)?
+    if question.kind == .spans, case .spans(let merged)? = item.aggregate {
+      let wrapped = TextWrap.wrap(text, width: max(10, w - 2), inserts: SpanEditor.tags(merged))
+      let start = min(state.textScroll, max(0, wrapped.count - 1))
+      let shown = min(room, wrapped.count - start)
+      spanText = (wrapped, merged, shown)
+      lines += Array(repeating: StyledLine(""), count: shown)
+    } else {
+      var textLines: [StyledLine] = []
+      for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        textLines += StyledWrap.wrap(
+          StyledLine(String(paragraph)), width: w - 2, firstIndent: StyledLine("  "), restIndent: StyledLine("  "))
+      }
+      let start = min(state.textScroll, max(0, textLines.count - 1))
+      textLines = Array(textLines.dropFirst(start))
+      if textLines.count > room {
+        textLines = Array(textLines.prefix(room - 1)) + [StyledLine("  … (j/k scroll)", .dim)]
+      }
+      lines += textLines
+    }
     add(StyledLine(""))
     // Every annotator's answer.
     let given = item.answers.filter { $0.answer != nil }.count
     add(StyledLine("\(question.name): \(item.answers.count) annotators, \(item.agreeing) of \(given) agree", .bold))
     for (n, a) in item.answers.enumerated() {
-      let key = n < ReviewKeymap.pickKeys.count ? "⇧\(n + 1)" : "  "
+      let key = n < Keymap.pickKeys.count ? "⇧\(n + 1)" : "  "
       var runs = [StyledRun("  \(key) ", .dim), StyledRun(pad(state.label(a.annotator, in: item), 10), .bold)]
       if let answer = a.answer {
         runs.append(StyledRun(answer.display(question), .plain))
@@ -94,7 +101,8 @@ public enum ReviewRenderer {
     if let aggregate = item.aggregate {
       add(
         StyledLine([
-          StyledRun("  aggregate  ", .dim), StyledRun(aggregate.display(question), .bold),
+          StyledRun(question.kind == .spans ? "  majority   " : "  aggregate  ", .dim),
+          StyledRun(aggregate.display(question), .bold),
           StyledRun("  \(Int((item.confidence * 100).rounded()))%", .plain),
         ]), indent: 13)
     }
@@ -116,12 +124,21 @@ public enum ReviewRenderer {
     }
     if let decided = state.decided[index] { add(StyledLine("  ✓ decided this session (\(decided.rawValue))", .bold)) }
     let keys = ReviewApp.optionKeys(question)
+    let edit = Keymap.keyLabels(.editAnswer, in: .review)
     if !keys.isEmpty {
       let options = zip(keys, question.options).map { "\($0.0) \($0.1.display)" }.joined(separator: " · ")
-      add(StyledLine("  your answer: " + options, .dim), indent: 15)
+      let there = question.kind == .single || question.kind == .rating ? "" : " (on the labeling screen)"
+      add(StyledLine("  your answer: " + options + there, .dim), indent: 15)
+    } else if state.editorSession != nil {
+      add(StyledLine("  your answer: \(edit) (on the labeling screen, the aggregate to start from)", .dim), indent: 15)
     }
     if let comment = state.pendingComment { add(StyledLine("  comment: “\(comment)”", .italic), indent: 12) }
     draw(lines, title: title, state: state, into: &screen)
+    if let spanText {
+      SpanView.draw(
+        &screen, lines: spanText.lines, spans: spanText.spans, from: state.textScroll,
+        area: Rect(x: 2, y: 1, width: w - 2, height: spanText.shown), question: question)
+    }
   }
 
   static func draw(_ lines: [StyledLine], title: String, state: ReviewState, into screen: inout Screen) {
@@ -136,6 +153,11 @@ public enum ReviewRenderer {
       var whom = "all its annotators"
       if let to { whom = state.current.map { state.label(to, in: state.items[$0]) } ?? to }
       bottom.append(StyledLine("Send back to \(whom) (Tab: whom) — reason: \(reason)▏", .bold))
+    case .search(let typed):
+      bottom.append(
+        StyledLine(
+          "Search \(state.searchingGuidelines ? "the guidelines" : "the queue (id, text, names, answers, comments)"): "
+            + "\(typed)▏", .bold))
     default:
       if let message = state.message { bottom.append(StyledLine(message, .bold)) }
     }

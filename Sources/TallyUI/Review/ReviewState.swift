@@ -11,6 +11,10 @@ public enum ReviewMode: Sendable, Equatable {
   case sendBack(to: String?, reason: String)
   case help
   case guidelines
+  /// Typing a search (`/`): of the guidelines when they are open, else of the queue's tasks.
+  case search(String)
+  /// Answering the task yourself on the labeling screen (`editor`): every question kind, spans included.
+  case editing
 }
 
 /// A decision the runner writes: a `review` record, fsync'd, before the screen moves on.
@@ -42,7 +46,28 @@ public struct ReviewState: Sendable {
   public var accuracy: [String: Double] = [:]
   /// Task texts loaded so far, by item.
   public var texts: [Int: String] = [:]
+  /// The tasks loaded so far (for the labeling screen an override is given on), by item.
+  public var tasks: [Int: LabelTask] = [:]
   public var guidelines: String?
+  /// The guidelines page's first line, and the guidelines rendered for the screen's width.
+  public var guidelinesScroll = 0
+  public var guidelinesRendered: [StyledLine] = []
+  public var guidelinesWidth = 0
+  /// The task text's first line on screen (j/k scroll it).
+  public var textScroll = 0
+  /// The last search (`/`), for `N`; and whether the one being typed is of the guidelines.
+  public var query = ""
+  public var searchingGuidelines = false
+  /// The labeling session an override is given in (the project's, with only the question reviewed); the runner
+  /// sets it. Without it, `e` is not offered.
+  public var editorSession: SessionInfo?
+  /// The labeling state while the reviewer answers the task themselves.
+  public var editor: AppState?
+  /// The queues Tab cycles through, and which one is on screen.
+  public var queues: [ReviewQueue] = []
+  public var queueIndex = 0
+  /// Settled tasks stay in the queues (`--again`).
+  public var again = false
   public var mode: ReviewMode = .deciding
   /// A comment typed with `c`, attached to the next decision on this task.
   public var pendingComment: String?
@@ -85,6 +110,9 @@ public struct ReviewState: Sendable {
 public enum ReviewEffect: Sendable, Equatable {
   case write(ReviewDraft)
   case loadText(Int)
+  /// Find the next queue position after `after` (wrapping) whose task matches `query` (its id, text,
+  /// annotators, answers or comments); answer with `.found`.
+  case find(query: String, after: Int)
   case quit
 }
 
@@ -94,6 +122,8 @@ public enum ReviewEvent: Sendable, Equatable {
   case written(item: Int)
   case writeFailed(String)
   /// The task's text, and its prediction when the data has one (read with the text, not at start-up).
-  case textLoaded(item: Int, text: String, prediction: Answer? = nil)
+  case textLoaded(item: Int, text: String, prediction: Answer? = nil, task: LabelTask? = nil)
+  /// The queue position a search found (nil: no match).
+  case found(query: String, position: Int?)
   case resize(width: Int, height: Int)
 }

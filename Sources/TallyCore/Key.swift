@@ -13,6 +13,14 @@ public enum Key: Sendable, Hashable {
 }
 
 extension Key {
+  /// The shortest name, for hint lines ("⌫" for Backspace).
+  public var hintLabel: String {
+    switch self {
+    case .backspace: return "⌫"
+    default: return label
+    }
+  }
+
   /// A short name for help screens and the status bar ("Enter", "←", "Ctrl-C", "x").
   public var label: String {
     switch self {
