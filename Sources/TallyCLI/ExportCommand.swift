@@ -61,21 +61,41 @@ struct ExportCommand: ParsableCommand {
         StandardError.print("tally export: unknown --method `\(method)`\n  fix: use mv, wawa, ds, glad or mace")
         throw ExitCode(2)
       }
-      guard exportFormat == .jsonl || exportFormat == .csv else {
-        StandardError.print(
-          "tally export: --final writes jsonl or csv\n  fix: use --format jsonl or csv (spaCy and CoNLL --final are "
-            + "not written yet)")
-        throw ExitCode(2)
-      }
       var options = FinalExport.Options()
       options.question = question
+      // spaCy and CoNLL are span formats: without --question, the first span question.
+      if exportFormat == .spacy || exportFormat == .conll {
+        guard
+          let spans = question.map({ name in loaded.config.questions.first { $0.name == name } })
+            ?? loaded.config.questions.first(where: { $0.kind == .spans }), spans.kind == .spans
+        else {
+          StandardError.print(
+            "tally export: --format \(format) --final exports a span question; \(question.map { "`\($0)` is not one" } ?? "this project has none")"
+              + "\n  fix: use --format jsonl or csv, or --question with a span question")
+          throw ExitCode(2)
+        }
+        options.question = spans.name
+      }
       options.method = aggregation
       options.minConfidence = minConfidence
       options.keepUncertain = keepUncertain
       do {
         let (rows, q, left) = try FinalExport.rows(project: loaded, options: options)
-        text = exportFormat == .csv ? FinalExport.csv(rows, question: q) : FinalExport.jsonLines(rows, question: q)
         problems = []
+        switch exportFormat {
+        case .csv: text = FinalExport.csv(rows, question: q)
+        case .jsonl: text = FinalExport.jsonLines(rows, question: q)
+        case .spacy: text = FinalExport.spacy(rows, question: q)
+        case .conll:
+          let (block, overlapping) = FinalExport.conll(rows, question: q)
+          text = block
+          for task in overlapping {
+            problems.append(
+              Diagnostic(
+                .warning, file: Path.display(loaded.dataPath),
+                "task `\(task)` has overlapping final spans; BIO keeps the first of each overlap"))
+          }
+        }
         if left > 0 {
           StandardError.print(
             "note: \(left) tasks below --min-confidence \(minConfidence ?? 0) left out (--keep-uncertain keeps them)")

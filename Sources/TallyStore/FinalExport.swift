@@ -22,6 +22,8 @@ public enum FinalExport {
     public var annotators: [(name: String, answer: Answer?)]
     public var uncertain: Bool
     public var data: JSONObject?
+    /// The task's text (what span offsets count in).
+    public var text: String?
   }
 
   public static func rows(project: Project, options: Options) throws -> (rows: [Row], question: Question, left: Int) {
@@ -61,14 +63,59 @@ public enum FinalExport {
         continue
       }
       var fields: JSONObject?
-      if let at = data.positions[item.task], case .success(let task) = dataset.task(at: at) { fields = task.fields }
+      var text: String?
+      if let at = data.positions[item.task], case .success(let task) = dataset.task(at: at) {
+        fields = task.fields
+        text = task.text
+      }
       rows.append(
         Row(
           task: item.task, answer: final.answer, source: final.source, confidence: final.confidence,
           reviewer: final.reviewer, annotators: item.answers.map { ($0.annotator, $0.answer) }, uncertain: uncertain,
-          data: fields))
+          data: fields, text: text))
     }
     return (rows, question, left)
+  }
+
+  /// spaCy-style JSONL for a span question: one line per task with its text and final spans, and where they
+  /// came from.
+  public static func spacy(_ rows: [Row], question: Question) -> String {
+    var out = ""
+    for row in rows {
+      guard let text = row.text else { continue }
+      var o = JSONObject()
+      o["id"] = .string(row.task)
+      o["text"] = .string(text)
+      var spans: [Span] = []
+      if case .spans(let found)? = row.answer { spans = Span.sorted(found) }
+      o["spans"] = .array(spans.map(\.json))
+      o["source"] = .string(row.source.rawValue)
+      o["confidence"] = .number(AggregationResult.rounded(row.confidence))
+      if let reviewer = row.reviewer { o["reviewer"] = .string(reviewer) }
+      if row.uncertain { o["uncertain"] = .bool(true) }
+      out += JSONValue.object(o).serialized() + "\n"
+    }
+    return out
+  }
+
+  /// CoNLL (token, TAB, BIO tag) for a span question: one block per task, headed by its id and source.
+  /// Returns the tasks whose final spans overlap (BIO keeps the first of each overlap).
+  public static func conll(_ rows: [Row], question: Question) -> (text: String, overlapping: [String]) {
+    var out = ""
+    var overlapping: [String] = []
+    for row in rows {
+      guard let text = row.text else { continue }
+      var spans: [Span] = []
+      if case .spans(let found)? = row.answer { spans = Span.sorted(found) }
+      let (block, overlaps) = BIO.tag(text: text, spans: spans)
+      if overlaps { overlapping.append(row.task) }
+      let confidence = JSONValue.number(AggregationResult.rounded(row.confidence)).serialized()
+      var head = "# id: \(row.task) source: \(row.source.rawValue) confidence: \(confidence)"
+      if let reviewer = row.reviewer { head += " reviewer: \(reviewer)" }
+      if row.uncertain { head += " uncertain" }
+      out += head + "\n" + block + "\n"
+    }
+    return (out, overlapping)
   }
 
   public static func jsonLines(_ rows: [Row], question: Question) -> String {

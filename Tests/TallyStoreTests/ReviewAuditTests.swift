@@ -1,3 +1,4 @@
+import TallyJSON
 import Testing
 
 @testable import TallyCore
@@ -54,5 +55,38 @@ import Testing
     #expect(audit.reviewers.first { $0.reviewer == "lee" }?.changedByAnother == 0)
     #expect(audit.confusions.count == 1 && audit.confusions[0].said == "y" && audit.confusions[0].review == "x")
     #expect(audit.json.objectValue?["annotators"]?.arrayValue?.count == 2)
+  }
+}
+
+/// The final dataset of a span question as spaCy JSONL and CoNLL: the final spans, and where they came from.
+@Suite struct FinalSpanExportTests {
+  @Test func spacyAndConllCarryTheFinalSpansAndTheirSource() throws {
+    let question = Question(
+      name: "entities", prompt: "Entities", kind: .spans,
+      options: [AnswerOption(name: "PER"), AnswerOption(name: "LOC")])
+    let text = "🙂 Anna flew to Oslo"
+    let anna = Span(start: 2, end: 6, label: "PER", text: "Anna")
+    let oslo = Span(start: 15, end: 19, label: "LOC", text: "Oslo")
+    let rows = [
+      FinalExport.Row(
+        task: "t1", answer: .spans([oslo, anna]), source: .review, confidence: 1, reviewer: "rev",
+        annotators: [("ana", .spans([anna]))], uncertain: false, data: nil, text: text),
+      FinalExport.Row(
+        task: "t2", answer: .spans([]), source: .aggregate, confidence: 0.5, reviewer: nil,
+        annotators: [("ana", .spans([])), ("ben", .spans([anna]))], uncertain: true, data: nil, text: "Nothing here"),
+    ]
+    let lines = FinalExport.spacy(rows, question: question).split(separator: "\n")
+    #expect(lines.count == 2)
+    let first = try JSONParser.parse(Array(lines[0].utf8)).objectValue
+    #expect(first?["text"]?.stringValue == text && first?["source"]?.stringValue == "review")
+    #expect(first?["reviewer"]?.stringValue == "rev")
+    let spans = first?["spans"]?.arrayValue?.compactMap { $0.objectValue?["label"]?.stringValue }
+    #expect(spans == ["PER", "LOC"])  // in text order
+    #expect(lines[1].contains("\"uncertain\":true") && lines[1].contains("\"spans\":[]"))
+    let (conll, overlapping) = FinalExport.conll(rows, question: question)
+    #expect(overlapping.isEmpty)
+    #expect(conll.hasPrefix("# id: t1 source: review confidence: 1 reviewer: rev\n"))
+    #expect(conll.contains("Anna\tB-PER\n") && conll.contains("Oslo\tB-LOC\n") && conll.contains("flew\tO\n"))
+    #expect(conll.contains("# id: t2 source: aggregate confidence: 0.5 uncertain\nNothing\tO\nhere\tO\n"))
   }
 }
