@@ -258,8 +258,22 @@ public struct LabelStore: Sendable {
     lines(indices) { bytes in try? JSONParser.fields(keys, in: bytes) }
   }
 
-  /// Reads the lines of `indices` (grouped by log, in offset order, with one open file per log) through `read`.
+  /// Reads the records of `indices` through `read` (given each record's store index and line), logs in
+  /// parallel: for readers that build their own values straight from the bytes, without the intermediate fields.
+  public func map<T: Sendable>(_ indices: [Int], _ read: @escaping @Sendable (Int, UnsafeRawBufferPointer) -> T?)
+    -> [T?]
+  {
+    lines(indices, read)
+  }
+
   private func lines<T: Sendable>(_ indices: [Int], _ read: @escaping @Sendable (UnsafeRawBufferPointer) -> T?) -> [T?]
+  {
+    lines(indices) { _, bytes in read(bytes) }
+  }
+
+  /// Reads the lines of `indices` (grouped by log, in offset order, with one open file per log) through `read`.
+  private func lines<T: Sendable>(_ indices: [Int], _ read: @escaping @Sendable (Int, UnsafeRawBufferPointer) -> T?)
+    -> [T?]
   {
     var byLog: [Int32: [(slot: Int, entry: Int)]] = [:]
     for (slot, i) in indices.enumerated() { byLog[entries[i].log, default: []].append((slot, i)) }
@@ -277,9 +291,9 @@ public struct LabelStore: Sendable {
     return result
   }
 
-  private func readLines<T>(log: Int32, wanted: [(slot: Int, entry: Int)], _ read: (UnsafeRawBufferPointer) -> T?)
-    -> [(slot: Int, value: T?)]
-  {
+  private func readLines<T>(
+    log: Int32, wanted: [(slot: Int, entry: Int)], _ read: (Int, UnsafeRawBufferPointer) -> T?
+  ) -> [(slot: Int, value: T?)] {
     var found: [(slot: Int, value: T?)] = []
     found.reserveCapacity(wanted.count)
     if !held[Int(log)].isEmpty {
@@ -293,7 +307,7 @@ public struct LabelStore: Sendable {
       }
       for (slot, i) in wanted {
         guard let p = positions[i] else { continue }
-        found.append((slot, Array(records[p].jsonLine.utf8).withUnsafeBytes { read($0) }))
+        found.append((slot, Array(records[p].jsonLine.utf8).withUnsafeBytes { read(i, $0) }))
       }
       return found
     }
@@ -305,7 +319,7 @@ public struct LabelStore: Sendable {
           guard start >= 0, start < all.count, let base = all.baseAddress else { continue }
           let end =
             memchr(base + start, 0x0A, all.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? all.count
-          found.append((slot, read(UnsafeRawBufferPointer(rebasing: all[start..<end]))))
+          found.append((slot, read(i, UnsafeRawBufferPointer(rebasing: all[start..<end]))))
         }
       }
       return found
@@ -316,7 +330,7 @@ public struct LabelStore: Sendable {
     var buffer = [UInt8](repeating: 0, count: 4096)
     for (slot, i) in wanted.sorted(by: { entries[$0.entry].offset < entries[$1.entry].offset }) {
       guard let bytes = LabelStore.line(fd: fd, at: entries[i].offset, buffer: &buffer) else { continue }
-      found.append((slot, bytes.withUnsafeBytes { read($0) }))
+      found.append((slot, bytes.withUnsafeBytes { read(i, $0) }))
     }
     return found
   }

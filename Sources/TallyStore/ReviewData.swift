@@ -43,11 +43,26 @@ public struct ReviewData: Sendable {
     let reviews = store.reviewsByTask()
     var items: [ReviewItem] = []
     items.reserveCapacity(byTask.count)
-    // One read of every current record's fields.
+    // One read of every current record, each answer built straight from its line, logs in parallel.
     let groups = byTask.filter { !$0.key.gold }.map { ($0.key, $0.value) }
     let indices = groups.flatMap { $0.1 }
-    let fields = store.fields(keys, of: indices)
-    // Items built in chunks on every core (the store and the fields are only read).
+    let read: [(answer: ReviewedAnswer?, line: Int?)?] = store.map(indices) { i, bytes in
+      guard let f = try? JSONParser.fields(keys, in: bytes) else { return nil }
+      let entry = store.entries[i]
+      let answer = entry.type == .answer ? (f[0]?.objectValue).flatMap { Answer(answers: $0, question: question) } : nil
+      let line = f[5]?.doubleValue.map { Int($0) }
+      if entry.type == .answer && answer == nil { return (nil, line) }  // answered other questions only
+      var a = ReviewedAnswer(
+        annotator: store.annotator(i), recordID: store.idString(entry.id), answer: answer,
+        skipReason: f[4]?.stringValue,
+        flags: f[1]?.arrayValue?.compactMap { $0.stringValue.flatMap(QualityFlag.init(rawValue:)) } ?? [],
+        activeSeconds: f[2]?.doubleValue, submittedAt: entry.submittedAt, shownLeft: f[3]?.stringValue)
+      if !concurrent.isEmpty, let key = store.task(i) {
+        a.concurrent = concurrent.contains("\(key.id)\u{1F}\(a.annotator)")
+      }
+      return (a, line)
+    }
+    // Items built in chunks on every core (the store and the answers are only read).
     var starts: [Int] = []
     var total = 0
     for (_, list) in groups {
@@ -57,34 +72,22 @@ public struct ReviewData: Sendable {
     let chunks = 8
     let built = Mutex([[ReviewItem]](repeating: [], count: chunks))
     let hints = Mutex([String: Int]())
-    let shared = (groups, starts, fields, positions)
+    let shared = (groups, starts, read, positions)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
-      let (groups, starts, fields, positions) = shared
+      let (groups, starts, read, positions) = shared
       var mine: [ReviewItem] = []
       var myHints: [String: Int] = [:]
       for g in (groups.count * c / chunks)..<(groups.count * (c + 1) / chunks) {
         let (key, list) = groups[g]
-        var n = starts[g]
         var answers: [ReviewedAnswer] = []
-        for i in list {
-          let entry = store.entries[i]
-          let f = fields[n] ?? Array(repeating: nil, count: keys.count)
-          n += 1
-          let answer =
-            entry.type == .answer ? (f[0]?.objectValue).flatMap { Answer(answers: $0, question: question) } : nil
-          if entry.type == .answer && answer == nil { continue }  // answered other questions only
-          var a = ReviewedAnswer(
-            annotator: store.annotator(i), recordID: store.idString(entry.id), answer: answer,
-            skipReason: f[4]?.stringValue,
-            flags: f[1]?.arrayValue?.compactMap { $0.stringValue.flatMap(QualityFlag.init(rawValue:)) } ?? [],
-            activeSeconds: f[2]?.doubleValue, submittedAt: entry.submittedAt, shownLeft: f[3]?.stringValue)
-          a.concurrent = !concurrent.isEmpty && concurrent.contains("\(key.id)\u{1F}\(a.annotator)")
-          answers.append(a)
+        answers.reserveCapacity(list.count)
+        for n in starts[g]..<(starts[g] + list.count) {
+          if let a = read[n]?.answer { answers.append(a) }
         }
         guard !answers.isEmpty else { continue }
         answers.sort { $0.annotator < $1.annotator }
         // Data order: the scan's position, or the line the records name.
-        let line = (list.isEmpty ? nil : fields[starts[g]]?[5]?.doubleValue).map { Int($0) }
+        let line = list.isEmpty ? nil : read[starts[g]]?.line
         if let line { myHints[key.id] = line }
         var item = ReviewItem(
           task: key.id, order: positions[key.id] ?? line.map { $0 - 1 } ?? Int.max, answers: answers, aggregate: nil,
