@@ -53,6 +53,42 @@ struct ReviewEndToEndTests {
     return rows
   }
 
+  @Test func theLabelingScreenSearchAndQueuesInsideReview() throws {
+    let folder = try project()
+    let session = try review(folder)
+    try session.waitFor("review text number 3")
+    // e: the labeling screen for this task; q goes back without deciding.
+    try session.send("e")
+    try session.waitFor("Review of t3: Enter final, q back")
+    try session.send("q")
+    try session.waitFor("Back to the review")
+    // Tab: the next queue; Shift-Tab back.
+    try session.send("Tab")
+    try session.waitFor("Review · flagged")
+    try session.send("BTab")
+    try session.waitFor("Review · disagreements")
+    // /: search the queue; typed words never decide.
+    try session.send("/")
+    try session.type("number 4")
+    try session.send("Enter")
+    var screen = try session.waitFor("Match for “number 4”")
+    #expect(screen.contains("review text number 4"))
+    #expect((try? folder.read("p/labels/rev/e2e-machine.jsonl"))?.isEmpty ?? true)  // nothing decided yet
+    // An override given on the labeling screen: 2 (neg) there submits, and the review moves on.
+    try session.send("e")
+    try session.waitFor("Review of t4")
+    try session.send("2")
+    screen = try session.waitFor("Saved: your answer (neg)")
+    try session.send("q")
+    try session.waitFor("TALLY-EXIT=0")
+    let records = try folder.read("p/labels/rev/e2e-machine.jsonl").split(separator: "\n").compactMap {
+      (try? JSONParser.parse($0.utf8))?.objectValue
+    }
+    #expect(records.map { $0["decision"]?.stringValue } == ["override"])
+    #expect(records.first?["task"] == .string("t4"))
+    #expect(records.first?["answers"] == .object(JSONObject([("sentiment", .string("neg"))])))
+  }
+
   @Test func aReviewerSettlesTheDisagreementsAndTheAnnotatorAnswersWhatWasSentBack() throws {
     let folder = try project()
     // Before any review: the final dataset is the aggregate, unanimous or single answer.
