@@ -112,7 +112,8 @@ final class ReviewSession: ProgramSession {
     var queues: [ReviewQueue] = [.disagreements, .flagged, .sample(rate: rate, seed: seed)]
     if project.config.predictionField != nil { queues.append(.model) }
     queues.append(.all)
-    for name in Set(data.items.flatMap { $0.answers.map(\.annotator) }).sorted() { queues.append(.annotator(name)) }
+    // One queue per annotator who answered (the store's codes, not every item's answers).
+    for name in Set(store.current.map { store.annotator($0) }).sorted() { queues.append(.annotator(name)) }
     if !queues.contains(queue) { queues.insert(queue, at: 0) }
     state.queues = queues
     state.queueIndex = queues.firstIndex(of: queue) ?? 0

@@ -379,6 +379,12 @@ public enum Keymap {
     binding(action, in: context)?.keys.map(\.label).joined(separator: " ") ?? ""
   }
 
+  /// One key of an action's binding, as hint lines show it: the first (`last: false`) or the last.
+  public static func key(_ action: Action, in context: KeyContext? = nil, last: Bool = false) -> String {
+    guard let keys = binding(action, in: context)?.keys else { return "" }
+    return (last ? keys.last : keys.first)?.label ?? ""
+  }
+
   /// A hint line item for an action: its first key and its hint word ("s skip"); with `allKeys`, every key.
   public static func hint(_ action: Action, in context: KeyContext? = nil, allKeys: Bool = false) -> String {
     guard let binding = binding(action, in: context) else { return "" }

@@ -41,8 +41,6 @@ public struct ReviewData: Sendable {
     let byTask = store.currentByTask()
     let concurrent = Set(store.conflicts.map { "\($0.task.id)\u{1F}\($0.annotator)" })
     let reviews = store.reviewsByTask()
-    var items: [ReviewItem] = []
-    items.reserveCapacity(byTask.count)
     // One read of every current record, each answer built straight from its line, logs in parallel.
     let groups = byTask.filter { !$0.key.gold }.map { ($0.key, $0.value) }
     let indices = groups.flatMap { $0.1 }
@@ -120,7 +118,7 @@ public struct ReviewData: Sendable {
       let found = myHints
       hints.withLock { $0.merge(found) { a, _ in a } }
     }
-    items = built.withLock { $0.flatMap { $0 } }
+    let items = built.withLock { $0.flatMap { $0 } }
     let sorted = items.indices.sorted { (items[$0].order, items[$0].task) < (items[$1].order, items[$1].task) }
     // Sorted by index, so that each (large) item is moved once.
     var data = ReviewData(question: question, items: sorted.map { items[$0] }, positions: positions)

@@ -283,8 +283,8 @@ public enum Renderer {
     let keys = hint(.help)
     let guidelines = hint(.guidelines)
     if layout.guidelinesFullScreen {
-      func first(_ action: Action) -> String { Keymap.binding(action)?.keys.first?.label ?? "" }
-      let scroll = "\(first(.scrollUp))\(first(.scrollDown)) \(first(.pageUp))/\(first(.pageDown)) scroll"
+      let scroll =
+        "\(Keymap.key(.scrollUp))\(Keymap.key(.scrollDown)) \(Keymap.key(.pageUp))/\(Keymap.key(.pageDown)) scroll"
       return fit(
         [
           scroll, hint(.search), "\(Keymap.keyLabels(.nextHit)) \(Keymap.keyLabels(.previousHit)) next/prev",
@@ -320,8 +320,7 @@ public enum Renderer {
       return fit(
         [
           "type your answer", submit,
-          "\(Keymap.binding(.cursorWordLeft, in: .textField)?.keys.first?.label ?? "")/"
-            + "\(Keymap.binding(.cursorWordRight, in: .textField)?.keys.first?.label ?? "") word",
+          "\(Keymap.key(.cursorWordLeft, in: .textField))/\(Keymap.key(.cursorWordRight, in: .textField)) word",
           hint(.deleteWordBack, .textField), commands, quitHere,
         ],
         width: state.width, priority: [submit, commands, quitHere])
@@ -352,14 +351,12 @@ public enum Renderer {
     }
     let question = hint(.nextQuestion)
     let task =
-      "\(Keymap.keyLabels(.back).split(separator: " ").last ?? "") "
-      + "\(Keymap.keyLabels(.forward).split(separator: " ").last ?? "") task"
+      "\(Keymap.key(.back, last: true)) \(Keymap.key(.forward, last: true)) task"
     if state.session.layout.compare != nil {
       var items = [choose]
       if state.session.questions.count > 1 { items.append(question) }
       let scroll =
-        "\(Keymap.keyLabels(.scrollDown).split(separator: " ").last ?? "")/"
-        + "\(Keymap.keyLabels(.scrollUp).split(separator: " ").last ?? "") scroll"
+        "\(Keymap.key(.scrollDown, last: true))/\(Keymap.key(.scrollUp, last: true)) scroll"
       let pane = "\(Keymap.keyLabels(.focusPrevious, in: .compare)) \(Keymap.keyLabels(.focusNext, in: .compare)) pane"
       let both =
         "\(Keymap.keyLabels(.scrollBothDown, in: .compare))/\(Keymap.keyLabels(.scrollBothUp, in: .compare)) both"
@@ -370,7 +367,7 @@ public enum Renderer {
     if let activeQuestion = state.activeQuestion, activeQuestion.kind == .spans {
       var items = [choose]
       if state.session.questions.count > 1 { items.append(question) }
-      func first(_ action: Action) -> String { Keymap.binding(action, in: .spans)?.keys.first?.label ?? "" }
+      func first(_ action: Action) -> String { Keymap.key(action, in: .spans) }
       let move =
         "\(first(.charLeft))\(first(.charRight)) \(first(.wordRight)) \(first(.wordLeft)) "
         + "\(first(.lineUp))\(first(.lineDown)) move"

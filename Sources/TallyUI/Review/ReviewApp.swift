@@ -43,7 +43,6 @@ public enum ReviewApp: Program {
   /// The first screen: the first task of the queue.
   public static func start(_ state: inout ReviewState, now: Double) -> [ReviewEffect] {
     state.shownAt = now
-    if state.queues.isEmpty { state.queues = [ReviewQueue.parse(state.queueName, rate: 0.1, seed: 1) ?? .all] }
     if state.queue.isEmpty {
       state.message = "Nothing to review in the \(state.queueName) queue (Tab: the next queue)."
     }
@@ -277,7 +276,7 @@ public enum ReviewApp: Program {
     session.quality = QualityConfig()
     session.projectName =
       "Review of \(state.items[item].task): \(Keymap.keyLabels(.submit)) final, "
-      + "\(Keymap.binding(.quit)?.keys.first?.label ?? "q") back"
+      + "\(Keymap.key(.quit)) back"
     var app = AppState(session: session, width: state.width, height: state.height, handled: [:], now: now)
     // Reading the guidelines here is the reviewer's, not a labeling event to record.
     app.guidelines.openedThisVersion = true
@@ -285,7 +284,7 @@ public enum ReviewApp: Program {
     loaded.ordinal = 1
     loaded.notice =
       "Your answer becomes the final one: \(Keymap.keyLabels(.submit)) saves it, "
-      + "\(Keymap.binding(.quit)?.keys.first?.label ?? "q") goes back to the review without it."
+      + "\(Keymap.key(.quit)) goes back to the review without it."
     if let start = state.items[item].aggregate {
       var answers = JSONObject()
       answers[question.name] = start.json
