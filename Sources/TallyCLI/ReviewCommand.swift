@@ -72,7 +72,8 @@ final class ReviewSession: ProgramSession {
   let project: Project
   let reviewer: String
   let dataset: Dataset
-  var data: ReviewData
+  /// Every task as the queues see it; a task's full item is read from it when shown.
+  var index: ReviewIndex
   let writer: LabelLogWriter
   let logPath: String
   var state: ReviewState
@@ -92,10 +93,10 @@ final class ReviewSession: ProgramSession {
     }
     dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
     let store = try LabelStore.load(project: project)
-    var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset, scanData: false)
+    var index = ReviewIndex.load(store: store, question: question, dataset: dataset)
     // The model queue needs every prediction up front; otherwise each is read with its task's text.
-    if queue == .model { data.loadPredictions(dataset) }
-    self.data = data
+    if queue == .model { index.loadPredictions(dataset) }
+    self.index = index
     let home = TallyHome.folder(environment: TallyHome.environment)
     let device = try TallyHome.deviceID(folder: home)
     logPath = project.logPath(for: reviewer, device: device)
@@ -103,7 +104,8 @@ final class ReviewSession: ProgramSession {
     writer = try LabelLogWriter(path: logPath)
     writer.signingKey = try SigningKeys.sessionKey(project: project, annotator: reviewer, home: home)
     state = ReviewState(
-      question: question, items: data.items, queue: queue.order(data.items, again: again), queueName: queue.name,
+      question: question, summaries: index.summaries, queue: queue.order(index.summaries, again: again),
+      queueName: queue.name,
       reviewer: reviewer, blind: blind, width: 80, height: 24)
     state.guidelines = project.guidelinesText
     state.again = again
@@ -117,8 +119,6 @@ final class ReviewSession: ProgramSession {
     if !queues.contains(queue) { queues.insert(queue, at: 0) }
     state.queues = queues
     state.queueIndex = queues.firstIndex(of: queue) ?? 0
-    // The state holds the items now; the session keeps only where tasks are in the data.
-    self.data.items = []
     // Estimated accuracy (Dawid–Skene) beside each annotator; on very large projects it would delay the first
     // screen by seconds, so it is left out there (`tally report` has it).
     if (question.kind == .single || question.kind == .taxonomy) && store.count <= 300_000 {
@@ -155,22 +155,24 @@ final class ReviewSession: ProgramSession {
     switch effect {
     case .quit: return nil
     case .loadText(let item):
-      let task = state.items[item].task
+      let task = state.summaries[item].task
       var text = "(this task is no longer in the data file)"
       var prediction: Answer?
       var labelTask: LabelTask?
-      if let at = data.position(of: task, in: dataset), case .success(let loaded) = dataset.task(at: at) {
+      if let at = index.position(item, in: dataset), case .success(let loaded) = dataset.task(at: at) {
         text = loaded.text
         prediction = loaded.prediction.flatMap { Answer(json: $0, question: state.question) }
         labelTask = loaded
       }
-      return .textLoaded(item: item, text: text, prediction: prediction, task: labelTask)
+      return .textLoaded(
+        item: item, text: text, prediction: prediction, task: labelTask,
+        review: state.items[item] == nil ? index.item(item) : nil)
     case .find(let query, let after):
       return .found(query: query, position: find(query, after: after))
     case .write(let draft):
       let now = Clock.now()
       var record = LabelRecord(
-        id: RecordIDs.make(time: now), type: .review, task: state.items[draft.item].task, annotator: reviewer,
+        id: RecordIDs.make(time: now), type: .review, task: state.summaries[draft.item].task, annotator: reviewer,
         submittedAt: now, activeSeconds: draft.activeSeconds, guidelinesVersion: project.guidelinesVersion,
         tool: "tally \(TallyCommand.version)")
       if let answer = draft.answer {
@@ -203,11 +205,12 @@ final class ReviewSession: ProgramSession {
     guard count > 0 else { return nil }
     for step in 1...count {
       let position = (after + step) % count
-      let item = state.items[state.queue[position]]
+      let at = state.queue[position]
+      guard let item = state.items[at] ?? index.item(at) else { continue }
       var haystack = [item.task] + item.answers.map(\.annotator) + item.reviews.compactMap(\.comment)
       haystack += item.answers.compactMap { $0.answer?.display(state.question) }
       if haystack.contains(where: { $0.lowercased().contains(needle) }) { return position }
-      if let at = data.position(of: item.task, in: dataset), case .success(let task) = dataset.task(at: at),
+      if let at = index.position(state.queue[position], in: dataset), case .success(let task) = dataset.task(at: at),
         task.text.lowercased().contains(needle)
       {
         return position

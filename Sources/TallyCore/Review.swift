@@ -104,9 +104,13 @@ public struct ReviewItem: Sendable, Equatable {
   }
 
   static func count(_ answers: [ReviewedAnswer]) -> [(category: String, count: Int)] {
+    tally(answers.compactMap { $0.answer?.category })
+  }
+
+  /// Categories with how many gave each, most first (then by name).
+  public static func tally(_ categories: [String]) -> [(category: String, count: Int)] {
     var counts: [(category: String, count: Int)] = []
-    for a in answers {
-      guard let category = a.answer?.category else { continue }
+    for category in categories {
       if let i = counts.firstIndex(where: { $0.category == category }) {
         counts[i].count += 1
       } else {
@@ -123,8 +127,10 @@ public struct ReviewItem: Sendable, Equatable {
   public var disagrees: Bool { tally.count > 1 }
 
   /// Entropy (bits) of the answers' categories: the uncertainty the disagreement queue sorts by.
-  public var entropy: Double {
-    let counts = tally.map(\.count)
+  public var entropy: Double { ReviewItem.entropy(tally.map(\.count)) }
+
+  /// Entropy (bits) of a distribution given as counts.
+  public static func entropy(_ counts: [Int]) -> Double {
     let n = Double(counts.reduce(0, +))
     guard n > 0 else { return 0 }
     var h = 0.0
@@ -138,8 +144,13 @@ public struct ReviewItem: Sendable, Equatable {
   /// The review that stands: the latest, unless an annotator answered again after it (a task sent back and
   /// answered, or a changed answer) — then the task is open again.
   public var standingReview: PastReview? {
+    ReviewItem.standing(reviews, latestAnswer: answers.map(\.submittedAt).max())
+  }
+
+  /// The review of `reviews` (oldest first) that stands, given when the latest answer was submitted.
+  public static func standing(_ reviews: [PastReview], latestAnswer: Double?) -> PastReview? {
     guard let last = reviews.last else { return nil }
-    if answers.contains(where: { $0.submittedAt > last.submittedAt }) { return nil }
+    if let latest = latestAnswer, latest > last.submittedAt { return nil }
     return last
   }
 
@@ -196,12 +207,17 @@ public enum ReviewQueue: Sendable, Equatable {
 
   /// The queue's items (indices into `items`), in review order; settled tasks only with `again`.
   public func order(_ items: [ReviewItem], again: Bool = false) -> [Int] {
-    let open = items.indices.filter { again || !items[$0].settled }
+    order(items.map(\.summary), again: again)
+  }
+
+  /// The queue's tasks (indices into `tasks`), in review order; settled tasks only with `again`.
+  public func order(_ tasks: [ReviewSummary], again: Bool = false) -> [Int] {
+    let open = tasks.indices.filter { again || !tasks[$0].settled }
     switch self {
     case .disagreements:
       // The keys computed once per task, not per comparison.
-      let keyed = open.filter { items[$0].disagrees }.map {
-        ($0, items[$0].entropy, items[$0].confidence, items[$0].order)
+      let keyed = open.filter { tasks[$0].disagrees }.map {
+        ($0, tasks[$0].entropy, tasks[$0].confidence, tasks[$0].order)
       }
       return keyed.sorted { x, y in
         if x.1 != y.1 { return x.1 > y.1 }
@@ -209,26 +225,24 @@ public enum ReviewQueue: Sendable, Equatable {
         return x.3 < y.3
       }.map(\.0)
     case .flagged:
-      return open.filter { items[$0].flagged }.sorted { items[$0].order < items[$1].order }
+      return open.filter { tasks[$0].flagged }.sorted { tasks[$0].order < tasks[$1].order }
     case .sample(let rate, let seed):
       // Each (annotator, task) drawn with probability `rate` by a hash: the same seed, the same sample.
       let drawn = open.compactMap { i -> (Int, UInt64)? in
-        let scores = items[i].answers.map { ReviewQueue.draw(seed: seed, annotator: $0.annotator, task: items[i].task) }
+        let scores = tasks[i].annotators.map { ReviewQueue.draw(seed: seed, annotator: $0, task: tasks[i].task) }
         guard let best = scores.min(), Double(best) / Double(UInt64.max) < rate else { return nil }
         return (i, best)
       }
       return drawn.sorted { $0.1 < $1.1 }.map(\.0)
     case .annotator(let name):
-      return open.filter { items[$0].answers.contains { $0.annotator == name } }.sorted {
-        items[$0].order < items[$1].order
-      }
+      return open.filter { tasks[$0].annotators.contains(name) }.sorted { tasks[$0].order < tasks[$1].order }
     case .model:
       return open.filter { i in
-        guard let p = items[i].prediction, let a = items[i].aggregate else { return false }
-        return p.category != a.category
-      }.sorted { items[$0].order < items[$1].order }
+        guard let p = tasks[i].prediction, let a = tasks[i].aggregate else { return false }
+        return p != a
+      }.sorted { tasks[$0].order < tasks[$1].order }
     case .all:
-      return open.sorted { items[$0].order < items[$1].order }
+      return open.sorted { tasks[$0].order < tasks[$1].order }
     }
   }
 

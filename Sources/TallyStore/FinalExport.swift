@@ -64,7 +64,7 @@ public enum FinalExport {
       }
       var fields: JSONObject?
       var text: String?
-      if let at = data.positions[item.task], case .success(let task) = dataset.task(at: at) {
+      if let at = data.places.positions[item.task], case .success(let task) = dataset.task(at: at) {
         fields = task.fields
         text = task.text
       }

@@ -40,7 +40,7 @@ func prepareReviewProject(dir: String) {
 }
 
 /// Opens the review as `tally review` does, to the first task's text (`--only review-open`).
-func openReview(dir: String) -> ReviewState? {
+func openReview(dir: String) -> (state: ReviewState, index: ReviewIndex)? {
   var t = monotonic()
   guard let project = try? Project.load(dir + "/review"), let question = project.config.questions.first,
     let dataset = try? Dataset(path: project.dataPath, spec: DataSpec(project.config))
@@ -50,26 +50,28 @@ func openReview(dir: String) -> ReviewState? {
   guard let store = try? LabelStore.load(project: project) else { return nil }
   let loaded = monotonic() - t
   t = monotonic()
-  var data = ReviewData.load(project: project, store: store, question: question, dataset: dataset, scanData: false)
+  var index = ReviewIndex.load(store: store, question: question, dataset: dataset)
   let items = monotonic() - t
   t = monotonic()
   defer {
     if CommandLine.arguments.contains("review-open") {
       print(
-        "  data indexed \(fmt(opened)) s, store \(fmt(loaded)) s, items \(fmt(items)) s, queue \(fmt(monotonic() - t)) s"
+        "  data indexed \(fmt(opened)) s, store \(fmt(loaded)) s, summaries \(fmt(items)) s, queue and first "
+          + "task \(fmt(monotonic() - t)) s"
       )
     }
   }
   var state = ReviewState(
-    question: question, items: data.items, queue: ReviewQueue.disagreements.order(data.items),
+    question: question, summaries: index.summaries, queue: ReviewQueue.disagreements.order(index.summaries),
     queueName: "disagreements", reviewer: "bench", blind: false, width: 200, height: 60)
-  data.items = []  // as the session does: the state holds the items
-  if let first = state.current, let at = data.position(of: state.items[first].task, in: dataset),
+  // The first task as the session shows it: its full item and its text.
+  if let first = state.current, let at = index.position(first, in: dataset),
     case .success(let task) = dataset.task(at: at)
   {
     state.texts[first] = task.text
+    state.items[first] = index.item(first)
   }
-  return state
+  return (state, index)
 }
 
 func runReviewBench(dir: String, runs: Int) {
@@ -81,8 +83,9 @@ func runReviewBench(dir: String, runs: Int) {
     let r = spawnMeasured([exe, "--only", "review-open", "--dir", dir])
     return (r.seconds, r.peakMB)
   }
-  guard var state = openReview(dir: dir) else { return }
-  print("  \(state.items.count) tasks, \(state.queue.count) in the disagreement queue")
+  guard let (opened, index) = openReview(dir: dir) else { return }
+  var state = opened
+  print("  \(state.summaries.count) tasks, \(state.queue.count) in the disagreement queue")
   // Key to frame at 200×60: n and p through the queue, the text of each task given as the runner would.
   var screen = Screen(width: 200, height: 60)
   var times: [Double] = []
@@ -91,7 +94,8 @@ func runReviewBench(dir: String, runs: Int) {
     let start = monotonic()
     let effects = ReviewApp.update(&state, .key(k % 7 == 6 ? .char("p") : .char("n")), now: Double(k))
     for case .loadText(let item) in effects {
-      _ = ReviewApp.update(&state, .textLoaded(item: item, text: text), now: Double(k))
+      let review = state.items[item] == nil ? index.item(item) : nil
+      _ = ReviewApp.update(&state, .textLoaded(item: item, text: text, review: review), now: Double(k))
     }
     screen.reset(width: 200, height: 60)
     ReviewRenderer.render(state, into: &screen)

@@ -93,7 +93,7 @@ if only == "store" {
 if only == "review-open" {
   let s = monotonic()
   let state = openReview(dir: dir)
-  print("review open: \(fmt(monotonic() - s)) s, \(state?.queue.count ?? 0) tasks in the queue")
+  print("review open: \(fmt(monotonic() - s)) s, \(state?.state.queue.count ?? 0) tasks in the queue")
   exit(0)
 }
 if only == "review" {

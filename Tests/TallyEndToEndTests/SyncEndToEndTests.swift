@@ -291,14 +291,15 @@ extension SyncEndToEndTests {
     let other = Machine(folder: machine.folder, home: TmuxSession.machineHome("keyless"))
     let refused = try tally(["label", ".", "--annotator", "ana"], on: other)
     #expect(refused.status == 2 && refused.output.contains("lists a signing key for ana"), "\(refused.output)")
-    // ...and a record written in her name by hand fails verify, named by file and line.
+    // ...and a record written in her name by hand fails verify, named by file and line (dated after her signed
+    // records whatever the clock says: a fixed date that became the past made it look written before signing).
     let log =
       "p/labels/ana/"
       + (try String(contentsOfFile: home + "/tally/device", encoding: .utf8))
       .trimmingCharacters(in: .whitespacesAndNewlines) + ".jsonl"
     try folder.write(
       "p/labels/ana/forged.jsonl",
-      #"{"v":1,"id":"f1","type":"answer","task":"t1","annotator":"ana","answers":{"sentiment":"neg"},"submitted_at":"2026-12-03T10:00:00.000Z","tool":"t","prev":"\#(String(repeating: "0", count: 64))"}"#
+      #"{"v":1,"id":"f1","type":"answer","task":"t1","annotator":"ana","answers":{"sentiment":"neg"},"submitted_at":"2099-01-01T00:00:00.000Z","tool":"t","prev":"\#(String(repeating: "0", count: 64))"}"#
         + "\n")
     let forged = try tally(["verify", "."], on: machine)
     #expect(forged.status == 1)

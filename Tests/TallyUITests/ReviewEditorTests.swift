@@ -122,7 +122,7 @@ import Testing
       aggregate: .choice("pos"), confidence: 1)
     var s = state(Fixture.sentiment, [a, b])
     s.queues = [.disagreements, .all, .annotator("cy")]
-    s.queue = ReviewQueue.disagreements.order(s.items)
+    s.queue = ReviewQueue.disagreements.order(s.summaries)
     s.queueName = "disagreements"
     // `/`: typed words never decide; Enter asks the runner to search the queue after this position.
     let effects = press(&s, [.char("/")] + Array("soup").map { Key.char($0) } + [.enter])

@@ -94,7 +94,7 @@ import Testing
   @Test func thePredictionComesWithTheTextAndIsShown() {
     var s = choice
     _ = ReviewApp.update(&s, .textLoaded(item: 0, text: "Soup.", prediction: .choice("neg")), now: 0)
-    #expect(s.items[0].prediction == .choice("neg"))
+    #expect(s.items[0]?.prediction == .choice("neg"))
     #expect(render(s).text.contains("predicted  Negative"))
   }
 
@@ -447,4 +447,48 @@ import Testing
     Enter accept · ⇧1–9 pick · e edit · c comment · b send back · ? keys · q quit
     """,
   ]
+}
+
+/// Review over summaries only, as `tally review` opens a large project: a task's full item comes with its text
+/// when it is shown, nothing is decided before it is there, and a decision settles the task in every queue.
+@Suite struct ReviewLazyItemTests {
+  func item(_ task: String, order: Int, _ labels: [String]) -> ReviewItem {
+    let answers = zip(["ana", "ben", "cy"], labels).map {
+      ReviewedAnswer(annotator: $0.0, recordID: "\($0.0)-\(task)", answer: .choice($0.1), submittedAt: 1)
+    }
+    var built = ReviewItem(task: task, order: order, answers: answers, aggregate: nil, confidence: 0)
+    built.aggregate = built.tally.first.map { .choice($0.category) }
+    built.confidence = Double(built.agreeing) / Double(answers.count)
+    return built
+  }
+
+  @Test func itemsArriveWithTheTextAndDecisionsWaitForThem() {
+    let items = [item("t1", order: 0, ["pos", "neg", "pos"]), item("t2", order: 1, ["neg", "neg", "pos"])]
+    let summaries = items.map(\.summary)
+    var s = ReviewState(
+      question: Fixture.sentiment, summaries: summaries, queue: ReviewQueue.disagreements.order(summaries),
+      queueName: "disagreements", reviewer: "rev", blind: false, width: 80, height: 24)
+    s.queues = [.disagreements, .all]
+    #expect(ReviewApp.start(&s, now: 0) == [.loadText(0)])
+    var screen = Screen(width: 80, height: 24)
+    ReviewRenderer.render(s, into: &screen)
+    #expect(screen.text.contains("Reading the task…") && screen.text.contains("task t1"))
+    // Enter before the item is read decides nothing.
+    #expect(ReviewApp.update(&s, .key(.enter), now: 1).isEmpty)
+    #expect(s.message == "The task is still loading; try again.")
+    _ = ReviewApp.update(&s, .textLoaded(item: 0, text: "Soup.", review: items[0]), now: 1)
+    ReviewRenderer.render(s, into: &screen)
+    #expect(screen.text.contains("2 of 3 agree"))
+    let effects = ReviewApp.update(&s, .key(.enter), now: 2)
+    guard case .write(let draft)? = effects.first else {
+      Issue.record("no write: \(effects)")
+      return
+    }
+    #expect(draft.resolves == ["ana-t1", "ben-t1", "cy-t1"])
+    // Written: the next task is asked for, and t1 has left every queue (Tab to `all` shows t2 only).
+    #expect(ReviewApp.update(&s, .written(item: 0), now: 3) == [.loadText(1)])
+    #expect(s.summaries[0].settled)
+    _ = ReviewApp.update(&s, .key(.tab), now: 4)
+    #expect(s.queueName == "all" && s.queue == [1])
+  }
 }

@@ -50,7 +50,7 @@ public enum ReviewApp: Program {
   }
 
   static func loadEffects(_ state: ReviewState) -> [ReviewEffect] {
-    guard let item = state.current, state.texts[item] == nil else { return [] }
+    guard let item = state.current, state.texts[item] == nil || state.items[item] == nil else { return [] }
     return [.loadText(item)]
   }
 
@@ -67,10 +67,11 @@ public enum ReviewApp: Program {
         state.editor = editor
       }
       return []
-    case .textLoaded(let item, let text, let prediction, let task):
+    case .textLoaded(let item, let text, let prediction, let task, let review):
       state.texts[item] = text
       if let task { state.tasks[item] = task }
-      if let prediction, item < state.items.count { state.items[item].prediction = prediction }
+      if let review { state.items[item] = review }
+      if let prediction { state.items[item]?.prediction = prediction }
       return []
     case .found(let query, let position):
       guard let position else {
@@ -83,6 +84,8 @@ public enum ReviewApp: Program {
       guard let pending = state.pending, pending.item == item else { return [] }
       state.pending = nil
       state.decided[item] = pending.decision
+      // Settled here: it leaves the other queues too (a send-back stays open until the annotator answers).
+      if item < state.summaries.count { state.summaries[item].settled = pending.decision != .sendBack }
       state.pendingComment = nil
       state.message =
         pending.decision == .sendBack
@@ -162,7 +165,7 @@ public enum ReviewApp: Program {
       case .cancel: state.mode = .deciding
       case .other(.promptWhom):
         // Cycle: all, then each annotator.
-        let names = state.items[item].answers.map(\.annotator)
+        let names = state.summaries[item].annotators
         let next = to.flatMap { names.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
         state.mode = .sendBack(to: next < names.count ? names[next] : nil, reason: reason)
       case .accept:
@@ -171,7 +174,7 @@ public enum ReviewApp: Program {
           return []
         }
         state.mode = .deciding
-        let targets = to.map { [$0] } ?? state.items[item].answers.map(\.annotator)
+        let targets = to.map { [$0] } ?? state.summaries[item].annotators
         return decide(
           &state, item: item, decision: .sendBack, answer: nil, chose: nil, sentTo: targets, reason: reason, now: now)
       case .edited(let text): state.mode = .sendBack(to: to, reason: text)
@@ -224,14 +227,15 @@ public enum ReviewApp: Program {
       return []
     case .acceptAggregate:
       guard let item = state.current else { return [] }
-      guard let aggregate = state.items[item].aggregate else {
+      guard let loaded = state.items[item] else { return stillLoading(&state) }
+      guard let aggregate = loaded.aggregate else {
         state.message = "No aggregate to accept: pick an answer or give your own."
         return []
       }
       return decide(&state, item: item, decision: .acceptAggregate, answer: aggregate, chose: nil, now: now)
     case .pick(let n):
       guard let item = state.current else { return [] }
-      let answers = state.items[item].answers
+      guard let answers = state.items[item]?.answers else { return stillLoading(&state) }
       guard n <= answers.count, let answer = answers[n - 1].answer else {
         state.message = n <= answers.count ? "That annotator skipped the task." : "There is no annotator \(n) here."
         return []
@@ -262,7 +266,7 @@ public enum ReviewApp: Program {
   /// in place to edit; `key`, if given, is applied there first (a multi-choice toggle, a taxonomy step).
   static func openEditor(_ state: inout ReviewState, key: Key?, now: Double, freshID: String) -> [ReviewEffect] {
     guard let item = state.current else { return [] }
-    guard var session = state.editorSession, let task = state.tasks[item] else {
+    guard var session = state.editorSession, let task = state.tasks[item], let shown = state.items[item] else {
       state.message = "The task is still loading; try again."
       return []
     }
@@ -275,7 +279,7 @@ public enum ReviewApp: Program {
     // The reviewer's own answer is not checked for speed or gold (no pauses on the labeling screen here).
     session.quality = QualityConfig()
     session.projectName =
-      "Review of \(state.items[item].task): \(Keymap.keyLabels(.submit)) final, "
+      "Review of \(shown.task): \(Keymap.keyLabels(.submit)) final, "
       + "\(Keymap.key(.quit)) back"
     var app = AppState(session: session, width: state.width, height: state.height, handled: [:], now: now)
     // Reading the guidelines here is the reviewer's, not a labeling event to record.
@@ -285,7 +289,7 @@ public enum ReviewApp: Program {
     loaded.notice =
       "Your answer becomes the final one: \(Keymap.keyLabels(.submit)) saves it, "
       + "\(Keymap.key(.quit)) goes back to the review without it."
-    if let start = state.items[item].aggregate {
+    if let start = shown.aggregate {
       var answers = JSONObject()
       answers[question.name] = start.json
       if let strength = start.strengthJSON { answers[question.strengthName] = strength }
@@ -360,11 +364,18 @@ public enum ReviewApp: Program {
     _ state: inout ReviewState, item: Int, decision: ReviewDecision, answer: Answer?, chose: String?,
     sentTo: [String] = [], reason: String? = nil, now: Double
   ) -> [ReviewEffect] {
+    guard let shown = state.items[item] else { return stillLoading(&state) }
     let draft = ReviewDraft(
       item: item, decision: decision, answer: answer, chose: chose, comment: state.pendingComment, sentTo: sentTo,
-      reason: reason, resolves: state.items[item].answers.map(\.recordID), activeSeconds: max(0, now - state.shownAt))
+      reason: reason, resolves: shown.answers.map(\.recordID), activeSeconds: max(0, now - state.shownAt))
     state.pending = draft
     return [.write(draft)]
+  }
+
+  /// A decision asked for before the task's item has been read (the runner answers `.loadText` first).
+  static func stillLoading(_ state: inout ReviewState) -> [ReviewEffect] {
+    state.message = "The task is still loading; try again."
+    return []
   }
 
   static func move(_ state: inout ReviewState, by step: Int, now: Double) -> [ReviewEffect] {
@@ -391,7 +402,7 @@ public enum ReviewApp: Program {
     state.queueIndex = (state.queueIndex + step + state.queues.count) % state.queues.count
     let queue = state.queues[state.queueIndex]
     state.queueName = queue.name
-    state.queue = queue.order(state.items, again: state.again)
+    state.queue = queue.order(state.summaries, again: state.again)
     state.position = 0
     state.pendingComment = nil
     state.textScroll = 0

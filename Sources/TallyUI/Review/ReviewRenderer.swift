@@ -19,7 +19,7 @@ public enum ReviewRenderer {
     let title: String
     if let item = state.current {
       title =
-        " Review · \(state.queueName) · \(state.position + 1)/\(state.queue.count) · task \(state.items[item].task)"
+        " Review · \(state.queueName) · \(state.position + 1)/\(state.queue.count) · task \(state.summaries[item].task)"
         + " · \(state.decided.count) decided "
     } else {
       title = " Review · \(state.queueName) · \(state.decided.count) decided "
@@ -52,7 +52,11 @@ public enum ReviewRenderer {
       draw(lines, title: title, state: state, into: &screen)
       return
     }
-    let item = state.items[index]
+    guard let item = state.items[index] else {
+      add(StyledLine("Reading the task…", .dim))
+      draw(lines, title: title, state: state, into: &screen)
+      return
+    }
     let question = state.question
     // The task, at most half the screen; j/k scroll it. Spans: the merged (majority) spans drawn in the text.
     let text = state.texts[index] ?? "…"
@@ -83,7 +87,7 @@ public enum ReviewRenderer {
     add(StyledLine("\(question.name): \(item.answers.count) annotators, \(item.agreeing) of \(given) agree", .bold))
     for (n, a) in item.answers.enumerated() {
       let key = n < Keymap.pickKeys.count ? "⇧\(n + 1)" : "  "
-      var runs = [StyledRun("  \(key) ", .dim), StyledRun(pad(state.label(a.annotator, in: item), 10), .bold)]
+      var runs = [StyledRun("  \(key) ", .dim), StyledRun(pad(state.label(a.annotator, at: index), 10), .bold)]
       if let answer = a.answer {
         runs.append(StyledRun(answer.display(question), .plain))
       } else {
@@ -112,11 +116,11 @@ public enum ReviewRenderer {
       let what: String
       switch review.decision {
       case .acceptAggregate: what = "accepted the aggregate"
-      case .chose: what = "chose \(review.chose.map { state.label($0, in: item) } ?? "?")"
+      case .chose: what = "chose \(review.chose.map { state.label($0, at: index) } ?? "?")"
       case .override: what = "answered \(review.answer?.display(question) ?? "")"
       case .sendBack:
         what =
-          "sent it back to \(review.sentTo.map { state.label($0, in: item) }.joined(separator: ", ")): \(review.reason ?? "")"
+          "sent it back to \(review.sentTo.map { state.label($0, at: index) }.joined(separator: ", ")): \(review.reason ?? "")"
       }
       add(
         StyledLine(
@@ -151,7 +155,7 @@ public enum ReviewRenderer {
     case .comment(let text): bottom.append(StyledLine("Comment: \(text)▏  (Enter keeps it, Esc drops it)", .bold))
     case .sendBack(let to, let reason):
       var whom = "all its annotators"
-      if let to { whom = state.current.map { state.label(to, in: state.items[$0]) } ?? to }
+      if let to { whom = state.current.map { state.label(to, at: $0) } ?? to }
       bottom.append(StyledLine("Send back to \(whom) (Tab: whom) — reason: \(reason)▏", .bold))
     case .search(let typed):
       bottom.append(

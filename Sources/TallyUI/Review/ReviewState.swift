@@ -31,11 +31,14 @@ public struct ReviewDraft: Sendable, Equatable {
   public var activeSeconds: Double
 }
 
-/// The review program's state: the items, the queue (positions into `items`), where the reviewer is, and what
-/// this session decided. Plain values: `ReviewApp.update` changes it, the runner only performs effects.
+/// The review program's state: every task as the queues see it (`summaries`), the queue (positions into them),
+/// the full items read so far, where the reviewer is, and what this session decided. Plain values:
+/// `ReviewApp.update` changes it, the runner only performs effects (reading an item when it is shown).
 public struct ReviewState: Sendable {
   public var question: Question
-  public var items: [ReviewItem]
+  public var summaries: [ReviewSummary]
+  /// The full items read so far (every answer, the reviews made), by task index.
+  public var items: [Int: ReviewItem] = [:]
   public var queue: [Int]
   public var queueName: String
   public var position = 0
@@ -82,11 +85,11 @@ public struct ReviewState: Sendable {
   public var shownAt: Double = 0
 
   public init(
-    question: Question, items: [ReviewItem], queue: [Int], queueName: String, reviewer: String, blind: Bool,
+    question: Question, summaries: [ReviewSummary], queue: [Int], queueName: String, reviewer: String, blind: Bool,
     width: Int, height: Int
   ) {
     self.question = question
-    self.items = items
+    self.summaries = summaries
     self.queue = queue
     self.queueName = queueName
     self.reviewer = reviewer
@@ -95,20 +98,32 @@ public struct ReviewState: Sendable {
     self.height = height
   }
 
-  /// The item on screen, nil at the end of the queue.
+  /// Every item read already (tests and small projects).
+  public init(
+    question: Question, items: [ReviewItem], queue: [Int], queueName: String, reviewer: String, blind: Bool,
+    width: Int, height: Int
+  ) {
+    self.init(
+      question: question, summaries: items.map(\.summary), queue: queue, queueName: queueName, reviewer: reviewer,
+      blind: blind, width: width, height: height)
+    self.items = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($0.offset, $0.element) })
+  }
+
+  /// The task on screen (an index into `summaries`), nil at the end of the queue.
   public var current: Int? { position < queue.count ? queue[position] : nil }
 
-  /// How an annotator is named on screen.
-  public func label(_ annotator: String, in item: ReviewItem) -> String {
+  /// How an annotator of task `index` is named on screen (A1, A2, … in name order with `--blind`).
+  public func label(_ annotator: String, at index: Int) -> String {
     guard blind else { return annotator }
-    let index = item.answers.firstIndex { $0.annotator == annotator } ?? 0
-    return "A\(index + 1)"
+    let position = summaries[index].annotators.firstIndex(of: annotator) ?? 0
+    return "A\(position + 1)"
   }
 }
 
 /// What the review program asks the runner to do.
 public enum ReviewEffect: Sendable, Equatable {
   case write(ReviewDraft)
+  /// Read task `n`'s text and full item; answer with `.textLoaded`.
   case loadText(Int)
   /// Find the next queue position after `after` (wrapping) whose task matches `query` (its id, text,
   /// annotators, answers or comments); answer with `.found`.
@@ -122,7 +137,8 @@ public enum ReviewEvent: Sendable, Equatable {
   case written(item: Int)
   case writeFailed(String)
   /// The task's text, and its prediction when the data has one (read with the text, not at start-up).
-  case textLoaded(item: Int, text: String, prediction: Answer? = nil, task: LabelTask? = nil)
+  /// `review`: the task's full item (every answer, the reviews made), read when it is shown.
+  case textLoaded(item: Int, text: String, prediction: Answer? = nil, task: LabelTask? = nil, review: ReviewItem? = nil)
   /// The queue position a search found (nil: no match).
   case found(query: String, position: Int?)
   case resize(width: Int, height: Int)
