@@ -113,6 +113,21 @@ import Testing
     #expect(result.output.contains("p/tally.yaml:2: error: unknown project key `labelz`"))
   }
 
+  @Test func spanFormatsOfTheFinalDatasetNeedASpanQuestion() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("p/tally.yaml", "data: d.jsonl\nquestions:\n  - name: q\n    options: [a, b]\n")
+    try folder.write("p/d.jsonl", "{\"id\":\"1\",\"text\":\"x\"}\n")
+    for format in ["spacy", "conll"] {
+      let result = try tally(["export", "p", "--final", "--format", format, "--out", "out.\(format)"], in: folder)
+      #expect(result.status != 0, "\(result.output)")
+      #expect(result.output.contains("--format \(format) --final exports a span question; this project has none"))
+      #expect(result.output.contains("fix: use --format jsonl or csv"))
+      #expect(!FileManager.default.fileExists(atPath: folder.path + "/out.\(format)"))
+      let named = try tally(["export", "p", "--final", "--format", format, "--question", "q"], in: folder)
+      #expect(named.status != 0 && named.output.contains("`q` is not one"), "\(named.output)")
+    }
+  }
+
   @Test func initWritesAValidCommentedProject() throws {
     let folder = try TemporaryFolder()
     try folder.write("data/reviews.csv", "id,text\n1,good\n2,bad\n")

@@ -492,3 +492,24 @@ import Testing
     #expect(s.queueName == "all" && s.queue == [1])
   }
 }
+
+/// The guidelines in review are laid out for the screen's width, and again when the terminal is resized.
+@Suite struct ReviewGuidelinesResizeTests {
+  @Test func aResizeLaysTheGuidelinesOutAgain() {
+    let answers = [ReviewedAnswer(annotator: "ana", recordID: "a", answer: .choice("pos"), submittedAt: 1)]
+    let item = ReviewItem(task: "t1", order: 0, answers: answers, aggregate: .choice("pos"), confidence: 1)
+    var s = ReviewState(
+      question: Fixture.sentiment, items: [item], queue: [0], queueName: "all", reviewer: "rev", blind: false,
+      width: 40, height: 24)
+    s.guidelines = "# Sentiment\n\n" + String(repeating: "Positive means the writer liked it overall. ", count: 6)
+    _ = ReviewApp.update(&s, .key(.char("g")), now: 0)
+    #expect(s.mode == .guidelines && s.guidelinesWidth == 38)
+    let narrow = s.guidelinesRendered.count
+    _ = ReviewApp.update(&s, .resize(width: 120, height: 30), now: 1)
+    #expect(s.guidelinesWidth == 118 && s.guidelinesRendered.count < narrow)
+    var screen = Screen(width: 120, height: 30)
+    ReviewRenderer.render(s, into: &screen)
+    let longest = screen.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces).count }.max() ?? 0
+    #expect(longest > 40)
+  }
+}
