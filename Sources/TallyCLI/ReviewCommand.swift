@@ -93,7 +93,7 @@ final class ReviewSession: ProgramSession {
     }
     dataset = try Dataset(path: project.dataPath, spec: DataSpec(project.config))
     let store = try LabelStore.load(project: project)
-    var index = ReviewIndex.load(store: store, question: question, dataset: dataset)
+    var index = ReviewIndex.load(store: store, question: question)
     // The model queue needs every prediction up front; otherwise each is read with its task's text.
     if queue == .model { index.loadPredictions(dataset) }
     self.index = index
@@ -155,7 +155,6 @@ final class ReviewSession: ProgramSession {
     switch effect {
     case .quit: return nil
     case .loadText(let item):
-      let task = state.summaries[item].task
       var text = "(this task is no longer in the data file)"
       var prediction: Answer?
       var labelTask: LabelTask?

@@ -358,6 +358,22 @@ public struct LabelStore: Sendable {
     records(current.filter { includeGold || !entries[$0].gold }).compactMap { $0 }
   }
 
+  /// The current records grouped by task code, gold left out, each task's in the store's order: task code `t`'s
+  /// are `records[start[t]..<start[t + 1]]`. Counted, then placed: no dictionary of arrays, for a million records.
+  public func currentByTaskCode() -> (start: [Int32], records: [Int]) {
+    var start = [Int32](repeating: 0, count: tasks.count + 1)
+    for i in current where entries[i].task >= 0 && !entries[i].gold { start[Int(entries[i].task) + 1] += 1 }
+    for t in tasks.indices { start[t + 1] += start[t] }
+    var records = [Int](repeating: 0, count: Int(start[tasks.count]))
+    var fill = start
+    for i in current where entries[i].task >= 0 && !entries[i].gold {
+      let t = Int(entries[i].task)
+      records[Int(fill[t])] = i
+      fill[t] += 1
+    }
+    return (start, records)
+  }
+
   /// Per task, the indices of its annotators' current records.
   public func currentByTask(includeGold: Bool = false) -> [TaskKey: [Int]] {
     var result: [TaskKey: [Int]] = [:]

@@ -24,11 +24,11 @@ public struct TaskPositions: Sendable {
     return positions
   }
 
-  /// The position of a task in the data file: from the records' line when it still holds that task, else by
-  /// one scan of the data (kept).
-  public mutating func position(of task: String, in dataset: Dataset) -> Int? {
+  /// The position of a task in the data file: from the records' line (`line`, else the one kept in `lines`)
+  /// when it still holds that task, else by one scan of the data (kept).
+  public mutating func position(of task: String, in dataset: Dataset, line hint: Int? = nil) -> Int? {
     if let p = positions[task] { return p }
-    if let line = lines[task], line >= 1, line - 1 < dataset.count, dataset.taskID(at: line - 1) == task {
+    if let line = hint ?? lines[task], line >= 1, line - 1 < dataset.count, dataset.taskID(at: line - 1) == task {
       positions[task] = line - 1
       return line - 1
     }

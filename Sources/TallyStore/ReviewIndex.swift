@@ -32,36 +32,20 @@ public struct ReviewIndex: Sendable {
     var line: Int?
   }
 
-  public static func load(store: LabelStore, question: Question, dataset: Dataset? = nil, scanData: Bool = false)
-    -> ReviewIndex
-  {
-    let positions = dataset.map { scanData ? TaskPositions.scan($0) : [:] } ?? [:]
+  /// Positions in the data are found when a task is shown (`position(_:in:)`), not scanned here.
+  public static func load(store: LabelStore, question: Question) -> ReviewIndex {
     let concurrent = ReviewData.concurrent(store)
     let reviews = store.reviewsByTask()
-    // The current records grouped by task code (counted, then placed), in the store's order; gold left out.
     let taskCount = store.tasks.count
-    var recordStart = [Int32](repeating: 0, count: taskCount + 1)
-    for i in store.current {
-      let t = Int(store.entries[i].task)
-      if t >= 0, !store.entries[i].gold { recordStart[t + 1] += 1 }
-    }
-    for t in 0..<taskCount { recordStart[t + 1] += recordStart[t] }
-    var records = [Int](repeating: 0, count: Int(recordStart[taskCount]))
-    var fill = recordStart
-    for i in store.current {
-      let t = Int(store.entries[i].task)
-      guard t >= 0, !store.entries[i].gold else { continue }
-      records[Int(fill[t])] = i
-      fill[t] += 1
-    }
+    let (recordStart, records) = store.currentByTaskCode()
     let reader = GlanceReader(question: question, store: store)
     let glances = store.map(records) { i, bytes in reader.glance(i, bytes) }
     // Summaries built in chunks on every core, with buffers reused from task to task.
     let chunks = 8
     let built = Mutex([[(code: Int32, summary: ReviewSummary, line: Int32)]](repeating: [], count: chunks))
-    let shared = (recordStart, records, glances, positions)
+    let shared = (recordStart, records, glances)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
-      let (recordStart, records, glances, positions) = shared
+      let (recordStart, records, glances) = shared
       var mine: [(code: Int32, summary: ReviewSummary, line: Int32)] = []
       var members: [(annotator: String, glance: Glance, at: Double)] = []
       var categories: [String] = []
@@ -97,7 +81,7 @@ public struct ReviewIndex: Sendable {
           settled = standing.decision != .sendBack
         }
         let summary = ReviewSummary(
-          task: key.id, order: positions[key.id] ?? line.map { $0 - 1 } ?? Int.max,
+          task: key.id, order: line.map { $0 - 1 } ?? Int.max,
           annotators: members.map(\.annotator), tally: tally,
           confidence: tally.first.map { Double($0.count) / Double(max(1, categories.count)) } ?? 0,
           flagged: flagged, settled: settled, aggregate: aggregate)
@@ -109,7 +93,7 @@ public struct ReviewIndex: Sendable {
     let unsorted = built.withLock { $0.flatMap { $0 } }
     let order = ReviewIndex.dataOrder(unsorted.map(\.summary))
     return ReviewIndex(
-      question: question, summaries: order.map { unsorted[$0].summary }, places: TaskPositions(positions: positions),
+      question: question, summaries: order.map { unsorted[$0].summary }, places: TaskPositions(),
       store: store, taskCodes: order.map { unsorted[$0].code }, lineHints: order.map { unsorted[$0].line },
       recordStart: recordStart, records: records, reviews: reviews, concurrent: concurrent)
   }
@@ -140,12 +124,7 @@ public struct ReviewIndex: Sendable {
   /// Where summary `i`'s task is in the data: the line its records name when it still holds the task, else
   /// by the positions (one scan of the data, kept).
   public mutating func position(_ i: Int, in dataset: Dataset) -> Int? {
-    let task = summaries[i].task
-    let line = Int(lineHints[i])
-    if places.positions[task] == nil, line >= 1, line - 1 < dataset.count, dataset.taskID(at: line - 1) == task {
-      return line - 1
-    }
-    return places.position(of: task, in: dataset)
+    places.position(of: summaries[i].task, in: dataset, line: lineHints[i] >= 1 ? Int(lineHints[i]) : nil)
   }
 
   /// The full item of summary `i`: every annotator's answer and the reviews made, read from its records.

@@ -50,7 +50,7 @@ func openReview(dir: String) -> (state: ReviewState, index: ReviewIndex)? {
   guard let store = try? LabelStore.load(project: project) else { return nil }
   let loaded = monotonic() - t
   t = monotonic()
-  var index = ReviewIndex.load(store: store, question: question, dataset: dataset)
+  var index = ReviewIndex.load(store: store, question: question)
   let items = monotonic() - t
   t = monotonic()
   defer {
